@@ -1,0 +1,46 @@
+import type { Permission } from './permissions.js';
+
+/** A position in the manifest file, 1-based. */
+export interface SourcePos {
+  line: number;
+  col: number;
+}
+
+export interface DesiredUser {
+  /** Lower-cased email (emails compare case-insensitively). */
+  email: string;
+  /** Per-user override, canonical order; undefined = the profile's permissions apply. */
+  permissions?: Permission[];
+  pos: SourcePos;
+}
+
+export interface DesiredPortal {
+  id?: string;
+  name?: string;
+  /** Name of the environment variable holding the ZSC key (from `${NAME}`); never the value. */
+  zscKeyVar?: string;
+  zscEmail?: string;
+  pos: SourcePos;
+}
+
+/**
+ * The validated manifest: what the org should look like. Produced by the manifest loader,
+ * consumed by plan(). Holds no secret values, only variable names.
+ */
+export interface Desired {
+  /** Path of the manifest as the user gave it. */
+  file: string;
+  /** sha256 (hex) of the manifest's bytes. */
+  hash: string;
+  org: string;
+  orgPos: SourcePos;
+  dc?: string;
+  state: 'active' | 'deactivated';
+  statePos: SourcePos;
+  portal?: DesiredPortal;
+  /** Managed profiles by exact name, permissions in canonical order. */
+  profiles: Record<string, { permissions: Permission[]; pos: SourcePos }>;
+  users: DesiredUser[];
+  /** Non-fatal findings, already formatted `file:line:col: message`. */
+  warnings: string[];
+}

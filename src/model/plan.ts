@@ -1,0 +1,147 @@
+import type { LinkCounts } from './live.js';
+import type { Permission } from './permissions.js';
+
+export type StepKind =
+  | 'deactivate'
+  | 'disassociate-portal'
+  | 'associate-portal'
+  | 'set-profile-permissions'
+  | 'grant-user'
+  | 'set-user-permissions'
+  | 'revoke-user';
+
+export type StepAction = 'create' | 'update' | 'delete' | 'replace';
+
+interface StepBase {
+  /** Stable id, unique in a plan, e.g. "grant-user:carol@acme.com". */
+  id: string;
+  kind: StepKind;
+  action: StepAction;
+  /** What the step changes, for people: a portal name, profile name or email. */
+  target: string;
+  destructive: boolean;
+  /** True when Zoho has no API for it: apply prints Setup instructions and asks the admin. */
+  manual: boolean;
+}
+
+export interface PortalRef {
+  id: string;
+  name: string;
+}
+export interface UserRef {
+  id: string;
+  email: string;
+}
+
+export interface DeactivateStep extends StepBase {
+  kind: 'deactivate';
+  before: { portal: PortalRef | null };
+  after: null;
+  /** Links dropped per module; undefined when they could not be counted. */
+  blastRadius?: LinkCounts;
+}
+export interface DisassociatePortalStep extends StepBase {
+  kind: 'disassociate-portal';
+  before: { portal: PortalRef };
+  after: null;
+  blastRadius?: LinkCounts;
+}
+export interface AssociatePortalStep extends StepBase {
+  kind: 'associate-portal';
+  before: { portal: PortalRef | null };
+  after: {
+    portal: PortalRef;
+    zscEmail: string;
+    /** Environment variable holding the ZSC key; the value is read only when the step runs. */
+    zscKeyVar: string;
+  };
+}
+export interface SetProfilePermissionsStep extends StepBase {
+  kind: 'set-profile-permissions';
+  profile: { id: string; name: string };
+  before: Permission[] | null;
+  after: Permission[];
+}
+export interface GrantUserStep extends StepBase {
+  kind: 'grant-user';
+  user: UserRef;
+  before: null;
+  /** Effective permissions once granted (after any override step). */
+  after: Permission[];
+}
+export interface SetUserPermissionsStep extends StepBase {
+  kind: 'set-user-permissions';
+  user: UserRef;
+  /** Live override, null = none. */
+  before: Permission[] | null;
+  /** Desired override, null = remove the override (the profile's permissions apply). */
+  after: Permission[] | null;
+}
+export interface RevokeUserStep extends StepBase {
+  kind: 'revoke-user';
+  user: UserRef;
+  /** Effective permissions the user had. */
+  before: Permission[];
+  after: null;
+}
+
+export type Step =
+  | DeactivateStep
+  | DisassociatePortalStep
+  | AssociatePortalStep
+  | SetProfilePermissionsStep
+  | GrantUserStep
+  | SetUserPermissionsStep
+  | RevokeUserStep;
+
+/** Why a user's effective access is what it is. */
+export type AccessReason =
+  | { kind: 'profile'; profile: string }
+  | { kind: 'override' }
+  | { kind: 'none' };
+
+export interface AccessChange {
+  email: string;
+  before: Permission[];
+  after: Permission[];
+  /** gains: had none; escalated: gains some; reduced: loses some; loses: ends with none; changed: both. */
+  change: 'gains' | 'escalated' | 'reduced' | 'loses' | 'changed';
+  beforeReason: AccessReason;
+  afterReason: AccessReason;
+}
+
+export interface PlanTarget {
+  org: { id: string; name: string };
+  /** sandbox: zpi's emulator; zoho: real Zoho; custom: any other --endpoint. */
+  endpointKind: 'sandbox' | 'zoho' | 'custom';
+  endpoint: string;
+}
+
+export interface PlanOptions {
+  allowDestructive: boolean;
+  /** Revoking more than this percentage of the users with access is destructive. */
+  maxRevokePct: number;
+}
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export interface Plan {
+  formatVersion: typeof PLAN_FORMAT_VERSION;
+  manifest: { file: string; hash: string };
+  target: PlanTarget;
+  /** Stable hash of the live state the plan was computed from (see fingerprint()). */
+  liveFingerprint: string;
+  options: PlanOptions;
+  /** Ordered as DESIGN §4. */
+  steps: Step[];
+  /** Users whose effective access changes; escalations first. */
+  access: AccessChange[];
+  /** Set when the mass-revoke brake fired. */
+  brake: { revoking: number; withAccess: number; pct: number; maxPct: number } | null;
+  summary: { add: number; change: number; remove: number; destructive: number };
+  /** Estimated API calls apply will make (batches of 100 ids). */
+  apiCalls: number;
+  /** True when the integration's settings are not readable through the API (real Zoho). */
+  manual: boolean;
+  warnings: string[];
+}

@@ -1,0 +1,47 @@
+import type { LinkCounts, Live } from '../model/live.js';
+import type { Permission } from '../model/permissions.js';
+
+/** Outcome of one item of a batched write (Zoho answers HTTP 200 with a code per item). */
+export interface ItemResult {
+  /** The user id or profile name the item was about. */
+  id: string;
+  ok: boolean;
+  /** Zoho's code: SUCCESS or an error code such as INVALID_DATA. */
+  code: string;
+  message: string;
+}
+
+export interface ReadOptions {
+  /** Called as user pages arrive (for a progress bar). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * What zpi needs from Zoho. Every write is idempotent on the server: repeating a call that already
+ * took effect succeeds and changes nothing, so a re-run after any failure converges.
+ * Methods throw ZohoApiError for a failed call (after the client's own transport retries);
+ * batched writes return per-item results instead of throwing for per-item failures.
+ */
+export interface Provider {
+  /** Reads the whole live state. No side effects. */
+  read(options?: ReadOptions): Promise<Live>;
+  /** Project links a portal change or deactivation would drop. No side effects. */
+  readLinks(): Promise<LinkCounts>;
+  /**
+   * Associates the portal. Idempotent when that portal is already associated. Fails whole
+   * (nothing changed) on INVALID_ZSC_KEY or PORTAL_ALREADY_ASSOCIATED.
+   */
+  associatePortal(input: { portalId: string; zscKey: string; email: string }): Promise<void>;
+  /** Drops the portal, every project link, users and permissions. Idempotent when none is associated. */
+  disassociatePortal(): Promise<void>;
+  /** Disassociates and sets the integration inactive. Idempotent. */
+  deactivate(): Promise<void>;
+  /** Sets the listed profiles in one call; each item succeeds or fails on its own. */
+  setProfilePermissions(items: { profileId: string; profile: string; permissions: Permission[] }[]): Promise<ItemResult[]>;
+  /** Grants up to 100 users a call; items already granted succeed unchanged. */
+  grantUsers(userIds: string[]): Promise<ItemResult[]>;
+  /** Revokes up to 100 users a call (also drops their overrides); items without access succeed unchanged. */
+  revokeUsers(userIds: string[]): Promise<ItemResult[]>;
+  /** Sets (permissions) or removes (null) per-user overrides, all in one call. */
+  setUserPermissions(items: { userId: string; permissions: Permission[] | null }[]): Promise<ItemResult[]>;
+}
