@@ -16,18 +16,32 @@ export function sha256(text: string | Uint8Array): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+const byId = <T extends { id: string }>(xs: T[]): T[] =>
+  [...xs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
 /**
- * Stable hash of the live state that plan() depends on. Link counts are left out: they change as
- * people work and only inform the blast radius. Users are sorted by id so read order does not matter.
+ * The parts of the live state plan() depends on, in a canonical order (read order must not matter).
+ * Link counts are left out: they change as people work and only inform the blast radius.
  */
-export function fingerprint(live: Live): string {
-  const { links: _links, ...rest } = live;
-  const canon = {
-    ...rest,
-    users: [...rest.users].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-    profiles: [...rest.profiles].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-    portals: [...rest.portals].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-    integration: rest.integration && { ...rest.integration, users: [...rest.integration.users].sort() },
+function liveSections(live: Live): Record<string, unknown> {
+  return {
+    org: live.org,
+    'current user': live.currentUser,
+    users: byId(live.users),
+    profiles: byId(live.profiles),
+    portals: byId(live.portals),
+    integration: live.integration && { ...live.integration, users: [...live.integration.users].sort() },
   };
-  return `sha256:${sha256(stableStringify(canon))}`;
+}
+
+/** Stable hash of the live state a plan was computed from. */
+export function fingerprint(live: Live): string {
+  return `sha256:${sha256(stableStringify(liveSections(live)))}`;
+}
+
+/** Short fingerprints of each part of the live state, so a stale plan can say what changed. */
+export function fingerprintSections(live: Live): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(liveSections(live)).map(([k, v]) => [k, sha256(stableStringify(v ?? null)).slice(0, 16)]),
+  );
 }

@@ -131,6 +131,8 @@ export interface Plan {
   target: PlanTarget;
   /** Stable hash of the live state the plan was computed from (see fingerprint()). */
   liveFingerprint: string;
+  /** Short fingerprints per part of the live state (org, users, integration…), to name what a stale plan missed. */
+  liveSections?: Record<string, string>;
   options: PlanOptions;
   /** Ordered as DESIGN §4. */
   steps: Step[];

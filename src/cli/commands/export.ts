@@ -1,0 +1,24 @@
+import { writeFileSync } from 'node:fs';
+import { liveToManifest } from '../../manifest/export-manifest.js';
+import type { Io } from '../io.js';
+import { progressBar } from '../progress.js';
+import { openTarget, type TargetFlags } from '../target.js';
+
+/** `zpi export`: the live integration as a manifest that validates and plans to zero changes. */
+export async function exportCommand(opts: TargetFlags & { output?: string }, io: Io): Promise<number> {
+  const target = await openTarget(opts, io);
+  try {
+    const bar = progressBar(io, 'reading users');
+    const live = await target.provider.read({ onProgress: bar.update }).finally(bar.done);
+    const text = liveToManifest(live);
+    if (opts.output) {
+      writeFileSync(opts.output, text);
+      io.err(`Wrote ${opts.output} (org ${live.org.id}). The ZSC key is referenced as \${ZPI_ZSC_KEY}, never stored.\n`);
+    } else {
+      io.out(text);
+    }
+    return 0;
+  } finally {
+    await target.close();
+  }
+}

@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { UserError } from '../model/errors.js';
+import { processIo, type Io } from './io.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+type Runner = (io: Io) => Promise<number>;
+
+/**
+ * Declares the commands and maps errors to exit codes. Each action lazy-imports its command module,
+ * so `zpi --version` and `zpi validate` do not load the HTTP client or the sandbox.
+ */
+function buildProgram(run: (r: Runner) => void): Command {
+  const program = new Command('zpi')
+    .description('Declarative management of the Zoho CRM ↔ Zoho Projects integration: validate, plan, apply.')
+    .version(pkg.version, '-v, --version', 'print the zpi version')
+    .option('--no-color', 'never colour output (NO_COLOR is honoured too)')
+    .showSuggestionAfterError(true)
+    .showHelpAfterError('(run zpi --help for usage)')
+    .configureHelp({ sortSubcommands: false });
+
+  const target = (c: Command): Command =>
+    c
+      .addOption(new Option('--sandbox', 'use the embedded sandbox (state in .zpi/sandbox.json)').conflicts('endpoint'))
+      .addOption(new Option('--endpoint <url>', 'one base URL for every Zoho API (also ZPI_ENDPOINT)'))
+      .option('--insecure-http', 'allow a plain http:// endpoint that is not loopback')
+      .option('--concurrency <n>', 'at most this many API calls in flight', intArg, 5);
+
+  program
+    .command('validate')
+    .description('check manifests against the schema and the domain rules (no network)')
+    .argument('[files...]', 'manifest files (default ./integration.yaml; - or /dev/stdin reads stdin)')
+    .option('--json', 'print problems as JSON: [{file, line, col, message}]')
+    .addHelpText('after', '\nExample:\n  zpi validate integration.yaml examples/*.yaml')
+    .action((files: string[], opts: { json?: boolean }) =>
+      run(async (io) => (await import('./commands/validate.js')).validate({ files, json: Boolean(opts.json) }, io)),
+    );
+
+  target(
+    program
+      .command('plan')
+      .description('read live state, diff it against the manifest and print the plan (writes nothing)')
+      .option('-f, --file <file>', 'manifest', 'integration.yaml')
+      .option('--out <planfile>', 'save the plan (JSON, mode 0600) for `zpi apply PLANFILE`')
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+      .option('--detailed-exitcode', 'exit 2 when changes are pending (0 none, 1 error)')
+      .option('--allow-destructive', 'record approval of destructive steps (portal swap, deactivation, mass revoke)')
+      .option('--max-revoke <pct>', 'revoking more than this % of users with access is destructive', floatArg, 25)
+      .option('--diff', 'also print a unified diff of the live state (as a manifest) against the manifest'),
+  )
+    .addHelpText('after', '\nExamples:\n  zpi plan --sandbox\n  zpi plan --format markdown --detailed-exitcode --out plan.json')
+    .action((opts: Record<string, unknown>) =>
+      run(async (io) => (await import('./commands/plan.js')).planCommand(opts as never, io)),
+    );
+
+  target(
+    program
+      .command('apply')
+      .description('carry out a saved plan, or plan and apply after confirmation')
+      .argument('[planfile]', 'a plan saved with `zpi plan --out`')
+      .option('-f, --file <file>', 'manifest (when no plan file is given)', 'integration.yaml')
+      .option('--auto-approve', 'do not ask for confirmation (needed without a terminal)')
+      .option('--allow-destructive', 'allow portal swap, deactivation and mass revokes')
+      .option('--max-revoke <pct>', 'revoking more than this % of users with access is destructive', floatArg, 25)
+      .option('--json', 'print one JSON event per line on stdout'),
+  )
+    .addHelpText('after', '\nExamples:\n  zpi apply --sandbox --auto-approve\n  zpi apply plan.json')
+    .action((planfile: string | undefined, opts: Record<string, unknown>) =>
+      run(async (io) => (await import('./commands/apply.js')).applyCommand({ ...opts, planfile } as never, io)),
+    );
+
+  program
+    .command('show')
+    .description('render a saved plan without contacting Zoho')
+    .argument('<planfile>', 'a plan saved with `zpi plan --out`')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .addHelpText('after', '\nExample:\n  zpi show plan.json --format markdown')
+    .action((planfile: string, opts: { format: 'text' | 'json' | 'markdown' }) =>
+      run(async (io) => (await import('./commands/show.js')).show({ planfile, format: opts.format }, io)),
+    );
+
+  target(
+    program
+      .command('export')
+      .description('write the live integration as a manifest (bootstrap / import)')
+      .option('-o, --output <file>', 'write to this file instead of stdout'),
+  )
+    .addHelpText('after', '\nExample:\n  zpi export --sandbox -o integration.yaml')
+    .action((opts: Record<string, unknown>) =>
+      run(async (io) => (await import('./commands/export.js')).exportCommand(opts as never, io)),
+    );
+
+  program
+    .command('sandbox')
+    .description('run the local Zoho emulator standalone on 127.0.0.1')
+    .option('--port <n>', 'port (default: a free one)', intArg, 0)
+    .option('--state <file>', 'state file (created from the seed when missing)', '.zpi/sandbox.json')
+    .option('--seed <file>', 'seed org (default examples/sandbox/org.json)')
+    .option('--faults <spec>', "fault injection, e.g. 'rate=0.2,latency=50ms,reset=0.05,seed=7' (also ZPI_SANDBOX_FAULTS)")
+    .option('--limits <spec>', "Zoho-like limits, e.g. 'concurrency=5,projects=100/120s' (also ZPI_SANDBOX_LIMITS)")
+    .addHelpText('after', '\nExample:\n  zpi sandbox --port 8800 --faults rate=0.1,seed=1')
+    .action((opts: Record<string, unknown>) =>
+      run(async (io) => (await import('./commands/sandbox.js')).sandboxCommand(opts as never, io)),
+    );
+
+  return program;
+}
+
+function intArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UserError(`expected a whole number, got "${v}"`);
+  return n;
+}
+function floatArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new UserError(`expected a percentage 0–100, got "${v}"`);
+  return n;
+}
+
+/** Entry point: returns the exit code; the only place that decides how an error is shown. */
+export async function main(argv: string[]): Promise<number> {
+  let pending: Runner | undefined;
+  const program = buildProgram((r) => {
+    pending = r;
+  });
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and --version exit 0; usage errors were already printed by commander.
+      return err.exitCode === 0 ? 0 : 1;
+    }
+    return reportError(err, (t) => void process.stderr.write(t));
+  }
+  if (!pending) return 0;
+  const io = processIo(program.opts<{ color: boolean }>().color === false);
+  try {
+    return await pending(io);
+  } catch (err) {
+    return reportError(err, io.err);
+  }
+}
+
+export function reportError(err: unknown, write: (t: string) => void): number {
+  if (err instanceof UserError) {
+    write(`error: ${err.message}\n`);
+    return 1;
+  }
+  const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  write(`${stack}\n\nzpi: internal error — this is a bug; please report it with the lines above.\n`);
+  return 1;
+}

@@ -1,0 +1,51 @@
+import { fingerprintSections } from '../model/fingerprint.js';
+import type { Desired } from '../model/desired.js';
+import type { Live } from '../model/live.js';
+import type { Plan, PlanOptions } from '../model/plan.js';
+import { plan } from '../plan/index.js';
+import type { Io } from './io.js';
+import { progressBar } from './progress.js';
+import type { OpenTarget } from './target.js';
+
+export interface Planned {
+  plan: Plan;
+  live: Live;
+  /** "Read 56 users, 5 profiles, 2 portals in 7 calls (0.12 s)." */
+  readSummary: string;
+}
+
+/** Reads live state through `target` and calls the pure plan(); the only I/O around planning. */
+export async function readAndPlan(desired: Desired, target: OpenTarget, options: PlanOptions, io: Io): Promise<Planned> {
+  const started = performance.now();
+  const callsBefore = target.provider.stats().calls;
+  const bar = progressBar(io, 'reading users');
+  let live: Live;
+  try {
+    live = await target.provider.read({ onProgress: bar.update });
+  } finally {
+    bar.done();
+  }
+  const ctx = {
+    target: { org: { id: live.org.id, name: live.org.companyName }, endpointKind: target.kind, endpoint: target.endpoint },
+    options,
+  };
+  let result = plan(desired, live, ctx);
+  // Link counts cost a call; only a step that drops links needs them (for its blast radius).
+  const dropsLinks = result.steps.some((s) => s.kind === 'deactivate' || s.kind === 'disassociate-portal');
+  if (dropsLinks && !live.links && live.integration) {
+    live = { ...live, links: await target.provider.readLinks() };
+    result = plan(desired, live, ctx);
+  }
+  result.liveSections = fingerprintSections(live);
+  const calls = target.provider.stats().calls - callsBefore;
+  const secs = ((performance.now() - started) / 1000).toFixed(2);
+  const readSummary =
+    `Read ${live.users.length} users, ${live.profiles.length} profiles, ${live.portals.length} portals ` +
+    `in ${calls} calls (${secs} s).`;
+  return { plan: result, live, readSummary };
+}
+
+export function planHeader(command: string, desired: Desired, p: Plan): string {
+  const t = p.target;
+  return `zpi ${command} · ${desired.file} → ${t.org.name} (org ${t.org.id}) via ${t.endpointKind} ${t.endpoint}`;
+}
