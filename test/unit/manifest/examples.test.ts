@@ -1,0 +1,58 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { validateFiles, loadManifest } from '../../../src/manifest/load-manifest.js';
+import { formatProblem } from '../../../src/model/errors.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const examples = join(root, 'examples');
+// ci/ holds a workflow and sandbox/ a seed org: neither is a manifest.
+const SKIP = new Set(['ci', 'sandbox']);
+
+function manifests(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    if (e.isDirectory()) return SKIP.has(e.name) && dir === examples ? [] : manifests(join(dir, e.name));
+    return /\.ya?ml$/.test(e.name) ? [join(dir, e.name)] : [];
+  });
+}
+
+const files = manifests(examples).map((f) => relative(root, f));
+
+describe('examples/ and the default integration.yaml', () => {
+  it('has the scenarios DESIGN §1 promises', () => {
+    for (const name of ['first-setup', 'add-users', 'per-user-overrides', 'portal-swap', 'deactivate', 'large-org']) {
+      expect(files).toContain(join('examples', `${name}.yaml`));
+    }
+  });
+
+  it.each(files)('%s validates without warnings and starts with the schema modeline', (file) => {
+    const path = join(root, file);
+    expect(validateFiles([path]).map(formatProblem)).toEqual([]);
+    expect(loadManifest(path).warnings).toEqual([]);
+    const depth = file.split('/').length - 1;
+    expect(readFileSync(path, 'utf8').split('\n')[0]).toBe(
+      `# yaml-language-server: $schema=${'../'.repeat(depth)}schema/integration.schema.json`,
+    );
+  });
+
+  it('integration.yaml validates and says what the docs say', () => {
+    const path = join(root, 'integration.yaml');
+    expect(readFileSync(path, 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=./schema/integration.schema.json');
+    const d = loadManifest(path);
+    expect(d.org).toBe('60012345678');
+    expect(d.portal).toMatchObject({ name: 'acme-projects', zscKeyVar: 'ZPI_ZSC_KEY', zscEmail: 'owner@acme.com' });
+    expect(Object.fromEntries(Object.entries(d.profiles).map(([k, v]) => [k, v.permissions]))).toEqual({
+      Administrator: ['view', 'create', 'edit', 'delete'],
+      Standard: ['view', 'create', 'edit'],
+      'Sales Rep': ['view'],
+    });
+    expect(d.users.map((u) => [u.email, u.permissions])).toEqual([
+      ['alice@acme.com', undefined],
+      ['bob@acme.com', ['view']],
+      ['carol@acme.com', undefined],
+      ['dave@acme.com', undefined],
+      ['frank@acme.com', undefined],
+    ]);
+  });
+});
