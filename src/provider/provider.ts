@@ -3,7 +3,7 @@ import type { Permission } from '../model/permissions.js';
 
 /** Outcome of one item of a batched write (Zoho answers HTTP 200 with a code per item). */
 export interface ItemResult {
-  /** The user id or profile name the item was about. */
+  /** The user id or profile name the item was about (the portal id for associate). */
   id: string;
   ok: boolean;
   /** Zoho's code: SUCCESS or an error code such as INVALID_DATA. */
@@ -19,11 +19,18 @@ export interface ReadOptions {
 /**
  * What zpi needs from Zoho. Every write is idempotent on the server: repeating a call that already
  * took effect succeeds and changes nothing, so a re-run after any failure converges.
- * Methods throw ZohoApiError for a failed call (after the client's own transport retries);
- * batched writes return per-item results instead of throwing for per-item failures.
+ * Methods throw ZohoApiError for a failed call. Reads are retried by the client on retryable errors
+ * (429, 5xx, reset, refused, timeout); writes are not (the executor retries whole steps and counts the
+ * retries), so a write's ZohoApiError may be retryable. A retryable failure of a write does not say
+ * whether it took effect (a reset or 500 may strike after the server applied it): idempotence makes
+ * the retry safe. Batched writes return per-item results instead of throwing for per-item failures,
+ * and throw RangeError (a bug in the caller) for more than 100 items.
  */
 export interface Provider {
-  /** Reads the whole live state. No side effects. */
+  /**
+   * Reads the whole live state. No side effects. `integration` is null when Zoho has no endpoint for
+   * the integration's settings (404/501): the integration steps are then manual.
+   */
   read(options?: ReadOptions): Promise<Live>;
   /** Project links a portal change or deactivation would drop. No side effects. */
   readLinks(): Promise<LinkCounts>;

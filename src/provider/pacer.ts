@@ -1,0 +1,146 @@
+/** At most `calls` calls started in any sliding window of `windowMs`. */
+export interface CallBudget {
+  calls: number;
+  windowMs: number;
+}
+
+export interface PacerOptions {
+  /** Calls in flight at once, all hosts together (CRM counts concurrent calls per org). Default 5. */
+  concurrency?: number;
+  /** Per-host-kind budgets, e.g. { projects: { calls: 90, windowMs: 120_000 } }. */
+  budgets?: Readonly<Record<string, CallBudget | undefined>>;
+  /** Clock; tests may pin it. */
+  now?: () => number;
+}
+
+export interface PacerStats {
+  inFlight: number;
+  maxInFlight: number;
+  started: number;
+  /** Calls that had to wait for a slot or budget before starting. */
+  waited: number;
+}
+
+/**
+ * CRM's lowest edition allows 5 concurrent calls; Zoho Projects allows about 100 calls per 2 minutes
+ * and locks a client out for 30 minutes past that (WIRE.md A). 90 leaves room for the clock skew
+ * between when we start a call and when Zoho counts it.
+ */
+export const DEFAULT_CONCURRENCY = 5;
+export const DEFAULT_PROJECTS_BUDGET: Readonly<CallBudget> = Object.freeze({ calls: 90, windowMs: 120_000 });
+
+interface Waiter {
+  host: string;
+  start: () => void;
+}
+
+/**
+ * Client-side pacing shared by every call of one client: a call waits for a free slot and for its
+ * host's budget instead of failing, so zpi never earns a 429 by its own pace. Waiters start in FIFO
+ * order per host; a call to a host with budget left may overtake one stalled on another host's budget.
+ */
+export class Pacer {
+  readonly #concurrency: number;
+  readonly #budgets: Readonly<Record<string, CallBudget | undefined>>;
+  readonly #now: () => number;
+  readonly #starts = new Map<string, number[]>();
+  readonly #queue: Waiter[] = [];
+  #inFlight = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #timerAt = Infinity;
+  readonly #stats = { maxInFlight: 0, started: 0, waited: 0 };
+
+  constructor(opts: PacerOptions = {}) {
+    this.#concurrency = Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_CONCURRENCY));
+    this.#budgets = opts.budgets ?? { projects: DEFAULT_PROJECTS_BUDGET };
+    for (const [host, b] of Object.entries(this.#budgets)) {
+      if (b && !(b.calls >= 1 && b.windowMs > 0)) throw new RangeError(`invalid call budget for ${host}`);
+    }
+    this.#now = opts.now ?? Date.now;
+  }
+
+  /** Runs fn once a slot and the host's budget allow; the slot is held until fn settles. */
+  async run<T>(host: string, fn: () => Promise<T>): Promise<T> {
+    await this.#acquire(host);
+    try {
+      return await fn();
+    } finally {
+      this.#inFlight--;
+      this.#pump();
+    }
+  }
+
+  stats(): PacerStats {
+    return { inFlight: this.#inFlight, ...this.#stats };
+  }
+
+  #acquire(host: string): Promise<void> {
+    if (this.#queue.length === 0 && this.#tryStart(host)) return Promise.resolve();
+    this.#stats.waited++;
+    return new Promise<void>((resolve) => {
+      this.#queue.push({ host, start: resolve });
+      this.#pump();
+    });
+  }
+
+  /** Starts the call if a slot and budget are free; records it against the budget. */
+  #tryStart(host: string): boolean {
+    if (this.#inFlight >= this.#concurrency) return false;
+    if (this.#budgetWait(host) > 0) return false;
+    this.#inFlight++;
+    this.#stats.started++;
+    this.#stats.maxInFlight = Math.max(this.#stats.maxInFlight, this.#inFlight);
+    if (this.#budgets[host]) {
+      const starts = this.#starts.get(host) ?? [];
+      starts.push(this.#now());
+      this.#starts.set(host, starts);
+    }
+    return true;
+  }
+
+  /** ms until the host's budget has room (0 = now). Drops starts that left the window. */
+  #budgetWait(host: string): number {
+    const budget = this.#budgets[host];
+    if (!budget) return 0;
+    const starts = this.#starts.get(host) ?? [];
+    const now = this.#now();
+    while (starts.length > 0 && (starts[0] ?? 0) <= now - budget.windowMs) starts.shift();
+    if (starts.length < budget.calls) return 0;
+    // The window frees up when the oldest start within it leaves.
+    const oldest = starts[starts.length - budget.calls] ?? now;
+    return Math.max(1, oldest + budget.windowMs - now);
+  }
+
+  #pump(): void {
+    const blockedHosts = new Set<string>();
+    let wakeIn = Infinity;
+    for (let i = 0; i < this.#queue.length && this.#inFlight < this.#concurrency; ) {
+      const w = this.#queue[i] as Waiter;
+      // FIFO per host: once a host's head waits on its budget, the rest of that host waits too.
+      if (!blockedHosts.has(w.host) && this.#tryStart(w.host)) {
+        this.#queue.splice(i, 1);
+        w.start();
+        continue;
+      }
+      if (!blockedHosts.has(w.host)) {
+        blockedHosts.add(w.host);
+        wakeIn = Math.min(wakeIn, this.#budgetWait(w.host));
+      }
+      i++;
+    }
+    if (wakeIn !== Infinity && wakeIn > 0) this.#wakeAfter(wakeIn);
+  }
+
+  /** One timer for the earliest budget expiry; slot releases pump on their own. */
+  #wakeAfter(ms: number): void {
+    const at = this.#now() + ms;
+    if (this.#timer && this.#timerAt <= at) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#timerAt = Infinity;
+      this.#pump();
+    }, ms);
+  }
+}

@@ -1,0 +1,75 @@
+import pRetry from 'p-retry';
+import { ZohoApiError } from '../model/errors.js';
+
+/**
+ * How failed calls are retried: data, kept apart from the loop that runs it (octokit plugin-retry's
+ * habit), so the client, the executor and tests share one policy and tests shrink delays to ~1 ms.
+ */
+export interface RetryPolicy {
+  /** Retries after the first attempt (so up to retries + 1 attempts). */
+  retries: number;
+  /** Delay before the first retry. */
+  minTimeoutMs: number;
+  /** Cap on one backoff delay. */
+  maxTimeoutMs: number;
+  /** Exponential factor between successive delays. */
+  factor: number;
+  /** Jitter: multiplies each delay by a random factor in [1, 2) so parallel callers spread out. */
+  randomize: boolean;
+  /** Cap on how long a server's Retry-After can make us wait (Zoho Projects locks out for 30 min). */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
+  retries: 6,
+  minTimeoutMs: 250,
+  maxTimeoutMs: 20_000,
+  factor: 2,
+  randomize: true,
+  maxRetryAfterMs: 60_000,
+});
+
+/** Fills a partial policy from the defaults. */
+export function retryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return { ...DEFAULT_RETRY_POLICY, ...defined };
+}
+
+/** Only Zoho/transport errors the parser marked retryable (429, 5xx, reset, refused, timeout). */
+export function isRetryable(err: unknown): err is ZohoApiError {
+  return err instanceof ZohoApiError && err.retryable;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs fn, retrying retryable ZohoApiErrors with exponential backoff and jitter (p-retry).
+ * When the error carries retryAfterMs, the wait before the next attempt is at least that long
+ * (capped by maxRetryAfterMs). Any other error, and p-retry's AbortError, stops at once and is
+ * rethrown as is. onRetry runs before each retry's wait with the error and the failed attempt's number
+ * (1-based); a throw from it stops retrying.
+ */
+export function withRetry<T>(
+  fn: (attempt: number) => Promise<T>,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  onRetry?: (err: ZohoApiError, attempt: number) => void,
+): Promise<T> {
+  return pRetry(fn, {
+    retries: policy.retries,
+    minTimeout: policy.minTimeoutMs,
+    maxTimeout: policy.maxTimeoutMs,
+    factor: policy.factor,
+    randomize: policy.randomize,
+    shouldRetry: ({ error }) => isRetryable(error),
+    onFailedAttempt: async ({ error, attemptNumber, retriesLeft, retriesConsumed }) => {
+      if (retriesLeft <= 0 || !isRetryable(error)) return;
+      onRetry?.(error, attemptNumber);
+      if (error.retryAfterMs === undefined) return;
+      // p-retry waits its own backoff after this hook; top it up to the server's Retry-After.
+      // The backoff without jitter is its lower bound, so the total is never shorter than asked.
+      const backoff = Math.min(policy.minTimeoutMs * policy.factor ** retriesConsumed, policy.maxTimeoutMs);
+      const extra = Math.min(error.retryAfterMs, policy.maxRetryAfterMs) - backoff;
+      if (extra > 0) await sleep(extra);
+    },
+  });
+}

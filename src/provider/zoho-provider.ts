@@ -1,0 +1,162 @@
+import type { LinkCounts } from '../model/live.js';
+import type { Permission } from '../model/permissions.js';
+import type { Endpoints } from './endpoints.js';
+import { resolveEndpoints } from './endpoints.js';
+import { mapLinks, ShapeError } from './map-live.js';
+import type { ZohoCredentials } from './oauth-token.js';
+import type { CallBudget } from './pacer.js';
+import type { ItemResult, Provider, ReadOptions } from './provider.js';
+import { PATHS, readLive } from './read-live.js';
+import type { RetryPolicy } from './retry-policy.js';
+import type { Method } from './zoho-client.js';
+import { ZohoClient } from './zoho-client.js';
+import { malformedAnswer, parseItemResults, throwIfItemFailed } from './zoho-error.js';
+
+export interface ZohoProviderOptions {
+  /** One URL for accounts, CRM and Projects (--endpoint / ZPI_ENDPOINT); wins over dc. */
+  endpoint?: string;
+  /** Data centre (ZOHO_DC); default com. */
+  dc?: string;
+  /** Allow plain http off loopback. */
+  insecureHttp?: boolean;
+  credentials: ZohoCredentials;
+  concurrency?: number;
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Retry writes inside the client too (default off: the executor retries whole steps). */
+  retryWrites?: boolean;
+  projectsBudget?: CallBudget;
+  log?: (line: string) => void;
+  /** Injected fetch (tests, a wire tap); default Node's global fetch. */
+  fetch?: typeof fetch;
+}
+
+export interface ProviderStats {
+  /** HTTP calls made, token grants and retries included. */
+  calls: number;
+  retries: number;
+  /** 429 answers seen; zero unless someone else shares the org's limits. */
+  throttled: number;
+  byHost: { accounts: number; api: number; projects: number };
+}
+
+export type ZohoProvider = Provider & {
+  stats(): ProviderStats;
+  /** Where calls go (the CRM base follows the token's api_domain once a call was made). */
+  readonly endpoints: Endpoints;
+};
+
+/** Zoho's CRM writes and the integration's user endpoints take at most 100 items a call (WIRE.md B). */
+export const MAX_BATCH = 100;
+
+const BASE = PATHS.integration;
+
+/** Reads ZOHO_CLIENT_ID / ZOHO_CLIENT_SECRET / ZOHO_REFRESH_TOKEN; absent or empty parts stay undefined. */
+export function credentialsFromEnv(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Partial<ZohoCredentials> {
+  const pick = (name: string) => (env[name] ? env[name] : undefined);
+  return { clientId: pick('ZOHO_CLIENT_ID'), clientSecret: pick('ZOHO_CLIENT_SECRET'), refreshToken: pick('ZOHO_REFRESH_TOKEN') };
+}
+
+function checkBatch(what: string, n: number): void {
+  if (n > MAX_BATCH) throw new RangeError(`${what}: ${n} items in one call; at most ${MAX_BATCH} (the executor batches)`);
+}
+
+const flags = (p: readonly Permission[]) => ({
+  view: p.includes('view'),
+  create: p.includes('create'),
+  edit: p.includes('edit'),
+  delete: p.includes('delete'),
+});
+
+/** The Provider over Zoho's HTTP API (or the sandbox, which speaks the same wire API). */
+export function createZohoProvider(opts: ZohoProviderOptions): ZohoProvider {
+  const client = new ZohoClient({
+    endpoints: resolveEndpoints(opts),
+    credentials: opts.credentials,
+    ...(opts.insecureHttp !== undefined ? { insecureHttp: opts.insecureHttp } : {}),
+    ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.retry !== undefined ? { retry: opts.retry } : {}),
+    ...(opts.retryWrites !== undefined ? { retryWrites: opts.retryWrites } : {}),
+    ...(opts.projectsBudget !== undefined ? { projectsBudget: opts.projectsBudget } : {}),
+    ...(opts.log !== undefined ? { log: opts.log } : {}),
+    ...(opts.fetch !== undefined ? { fetch: opts.fetch } : {}),
+  });
+
+  /** A write to the integration; per-item results in request order (ids undefined: one per answered item). */
+  async function write(method: Method, path: string, ids: readonly string[] | string, body?: unknown, query?: Record<string, string>): Promise<ItemResult[]> {
+    const answer = await client.request({ method, host: 'api', path, ...(body !== undefined ? { body } : {}), ...(query ? { query } : {}) });
+    const data = (answer.body as { data?: unknown } | undefined)?.data;
+    const itemIds = typeof ids === 'string' ? Array.from({ length: Array.isArray(data) && data.length > 0 ? data.length : 1 }, () => ids) : ids;
+    return parseItemResults(answer.body, itemIds, client.errorContext(method, path), answer.status);
+  }
+
+  /** Writes with one effect: any failed item is a failed call. */
+  async function action(path: string, body?: unknown, itemId = 'integration'): Promise<void> {
+    for (const result of await write('POST', path, itemId, body)) throwIfItemFailed(result, client.errorContext('POST', path));
+  }
+
+  return {
+    get endpoints() {
+      return client.endpoints;
+    },
+
+    stats() {
+      const s = client.stats();
+      return { calls: s.calls, retries: s.retries, throttled: s.throttled, byHost: s.byHost };
+    },
+
+    read(options?: ReadOptions) {
+      return readLive(client, options);
+    },
+
+    async readLinks(): Promise<LinkCounts> {
+      const path = `${BASE}/links/count`;
+      const answer = await client.get('api', path);
+      try {
+        return mapLinks(answer.body);
+      } catch (err) {
+        if (err instanceof ShapeError) throw malformedAnswer(client.errorContext('GET', path), answer.status, err.message);
+        throw err;
+      }
+    },
+
+    async associatePortal({ portalId, zscKey, email }) {
+      // The key is a secret: mask it in anything the server might echo back.
+      client.addSecret(zscKey);
+      await action(`${BASE}/actions/associate`, { zsc_key: zscKey, email, portal_id: portalId }, portalId);
+    },
+
+    disassociatePortal: () => action(`${BASE}/actions/disassociate`),
+
+    deactivate: () => action(`${BASE}/actions/deactivate`),
+
+    async setProfilePermissions(items) {
+      checkBatch('setProfilePermissions', items.length);
+      if (items.length === 0) return [];
+      const body = { profile_permissions: items.map((i) => ({ profile: { id: i.profileId, name: i.profile }, ...flags(i.permissions) })) };
+      return write('PUT', `${BASE}/profile_permissions`, items.map((i) => i.profile), body);
+    },
+
+    async grantUsers(userIds) {
+      checkBatch('grantUsers', userIds.length);
+      if (userIds.length === 0) return [];
+      return write('PUT', `${BASE}/users`, userIds, { users: userIds.map((id) => ({ id })) });
+    },
+
+    async revokeUsers(userIds) {
+      checkBatch('revokeUsers', userIds.length);
+      if (userIds.length === 0) return [];
+      return write('DELETE', `${BASE}/users`, userIds, undefined, { ids: userIds.join(',') });
+    },
+
+    async setUserPermissions(items) {
+      checkBatch('setUserPermissions', items.length);
+      if (items.length === 0) return [];
+      const body = {
+        user_permissions: items.map((i) => (i.permissions === null ? { user: { id: i.userId }, reset: true } : { user: { id: i.userId }, ...flags(i.permissions) })),
+      };
+      return write('PUT', `${BASE}/user_permissions`, items.map((i) => i.userId), body);
+    },
+  };
+}

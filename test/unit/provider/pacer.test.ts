@@ -1,0 +1,126 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_PROJECTS_BUDGET, Pacer } from '../../../src/provider/pacer.js';
+import { json, startTestServer, type TestServer } from './http-test-server.js';
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Max number of starts inside any window of `windowMs`. */
+function maxInWindow(starts: number[], windowMs: number): number {
+  const s = [...starts].sort((a, b) => a - b);
+  let best = 0;
+  for (let i = 0, j = 0; i < s.length; i++) {
+    while ((s[i] as number) - (s[j] as number) >= windowMs) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
+describe('Pacer', () => {
+  it('defaults: 5 at once, Projects 90 calls per 120 s', () => {
+    expect(DEFAULT_PROJECTS_BUDGET).toEqual({ calls: 90, windowMs: 120_000 });
+    const p = new Pacer();
+    expect(p.stats()).toEqual({ inFlight: 0, maxInFlight: 0, started: 0, waited: 0 });
+  });
+
+  it('never runs more than `concurrency` calls at once; the others wait, none fail', async () => {
+    const p = new Pacer({ concurrency: 3 });
+    let now = 0;
+    let max = 0;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        p.run('api', async () => {
+          now++;
+          max = Math.max(max, now);
+          await sleep(1 + (i % 4) * 3);
+          now--;
+          return i;
+        }),
+      ),
+    );
+    expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(max).toBe(3);
+    expect(p.stats()).toMatchObject({ inFlight: 0, maxInFlight: 3, started: 20, waited: 17 });
+  });
+
+  it('frees the slot when a call throws', async () => {
+    const p = new Pacer({ concurrency: 1 });
+    await expect(p.run('api', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(p.run('api', async () => 'next')).resolves.toBe('next');
+    expect(p.stats().inFlight).toBe(0);
+  });
+
+  it('keeps a host within its sliding-window budget', async () => {
+    const p = new Pacer({ concurrency: 10, budgets: { projects: { calls: 4, windowMs: 80 } } });
+    const starts: number[] = [];
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: 12 }, () => p.run('projects', async () => void starts.push(Date.now()))));
+    // 12 calls at 4 per 80 ms: the last batch cannot start before 160 ms.
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(150);
+    expect(maxInWindow(starts, 80)).toBeLessThanOrEqual(4);
+  });
+
+  it('starts calls of one host in FIFO order', async () => {
+    const p = new Pacer({ concurrency: 1, budgets: { projects: { calls: 2, windowMs: 30 } } });
+    const order: number[] = [];
+    await Promise.all(Array.from({ length: 6 }, (_, i) => p.run('projects', async () => void order.push(i))));
+    expect(order).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('lets a host with budget left overtake one that waits on its budget', async () => {
+    const p = new Pacer({ concurrency: 5, budgets: { projects: { calls: 1, windowMs: 200 } } });
+    const order: string[] = [];
+    const a = p.run('projects', async () => void order.push('projects-1'));
+    const b = p.run('projects', async () => void order.push('projects-2'));
+    const c = p.run('api', async () => void order.push('api'));
+    await Promise.all([a, b, c]);
+    expect(order).toEqual(['projects-1', 'api', 'projects-2']);
+  });
+
+  it('budgets only the hosts it was given one for', async () => {
+    const p = new Pacer({ concurrency: 50, budgets: { projects: { calls: 1, windowMs: 10_000 } } });
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: 40 }, () => p.run('api', async () => {})));
+    expect(performance.now() - t0).toBeLessThan(500);
+  });
+
+  it('rejects a nonsensical budget', () => {
+    expect(() => new Pacer({ budgets: { projects: { calls: 0, windowMs: 10 } } })).toThrow(RangeError);
+  });
+});
+
+describe('Pacer against an HTTP server that enforces limits', () => {
+  let server: TestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('earns no 429 from a server allowing 4 concurrent calls and 6 per 150 ms on /restapi', async () => {
+    let inFlight = 0;
+    const projectStarts: number[] = [];
+    server = await startTestServer(async (req, res) => {
+      inFlight++;
+      try {
+        if (inFlight > 4) return json(res, 429, { code: 'TOO_MANY_REQUESTS' });
+        if (req.url.startsWith('/restapi')) {
+          const now = Date.now();
+          if (projectStarts.filter((t) => t > now - 150).length >= 6) return json(res, 429, { code: 'TOO_MANY_REQUESTS' });
+          projectStarts.push(now);
+        }
+        await sleep(5);
+        json(res, 200, { ok: true });
+      } finally {
+        inFlight--;
+      }
+    });
+    // 10 ms of margin on the window, as the default budget keeps 10 calls of margin on Zoho's 100.
+    const p = new Pacer({ concurrency: 4, budgets: { projects: { calls: 6, windowMs: 160 } } });
+    const call = (path: string) => p.run(path.startsWith('/restapi') ? 'projects' : 'api', async () => (await fetch(`${server?.url}${path}`)).status);
+    const statuses = await Promise.all([
+      ...Array.from({ length: 30 }, (_, i) => call(`/crm/v8/users?page=${i}`)),
+      ...Array.from({ length: 18 }, () => call('/restapi/portals/')),
+    ]);
+    expect(statuses.filter((s) => s === 429)).toEqual([]);
+    expect(statuses).toHaveLength(48);
+  });
+});

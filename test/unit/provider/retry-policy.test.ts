@@ -1,0 +1,113 @@
+import { AbortError } from 'p-retry';
+import { describe, expect, it } from 'vitest';
+import { UserError, ZohoApiError } from '../../../src/model/errors.js';
+import { DEFAULT_RETRY_POLICY, isRetryable, retryPolicy, withRetry, type RetryPolicy } from '../../../src/provider/retry-policy.js';
+
+const fast: RetryPolicy = { retries: 3, minTimeoutMs: 1, maxTimeoutMs: 1, factor: 1, randomize: false, maxRetryAfterMs: 1000 };
+const transient = (retryAfterMs?: number) => new ZohoApiError(503, 'INTERNAL_ERROR', 'busy', true, retryAfterMs);
+
+/** fn failing with the given errors in turn, then answering "done". */
+function script(...errors: Error[]) {
+  let calls = 0;
+  const fn = async (attempt: number) => {
+    calls++;
+    expect(attempt).toBe(calls);
+    const e = errors[calls - 1];
+    if (e) throw e;
+    return 'done';
+  };
+  return { fn, calls: () => calls };
+}
+
+describe('DEFAULT_RETRY_POLICY', () => {
+  it('is exponential backoff with jitter', () => {
+    expect(DEFAULT_RETRY_POLICY).toEqual({ retries: 6, minTimeoutMs: 250, maxTimeoutMs: 20_000, factor: 2, randomize: true, maxRetryAfterMs: 60_000 });
+    expect(Object.isFrozen(DEFAULT_RETRY_POLICY)).toBe(true);
+  });
+
+  it('retryPolicy fills a partial policy and ignores undefined fields', () => {
+    expect(retryPolicy({ retries: 2, minTimeoutMs: undefined })).toEqual({ ...DEFAULT_RETRY_POLICY, retries: 2 });
+  });
+});
+
+describe('withRetry', () => {
+  it('retries retryable ZohoApiErrors and reports each retry', async () => {
+    const s = script(transient(), new ZohoApiError(0, 'ECONNRESET', 'reset', true));
+    const seen: [string, number][] = [];
+    await expect(withRetry(s.fn, fast, (e, n) => seen.push([e.code, n]))).resolves.toBe('done');
+    expect(s.calls()).toBe(3);
+    expect(seen).toEqual([
+      ['INTERNAL_ERROR', 1],
+      ['ECONNRESET', 2],
+    ]);
+  });
+
+  it('stops at once on a non-retryable ZohoApiError', async () => {
+    const s = script(new ZohoApiError(403, 'NO_PERMISSION', 'no', false));
+    const onRetry = (): void => {
+      throw new Error('must not be called');
+    };
+    await expect(withRetry(s.fn, fast, onRetry)).rejects.toMatchObject({ code: 'NO_PERMISSION' });
+    expect(s.calls()).toBe(1);
+  });
+
+  it('stops at once on any other error, which is rethrown as is', async () => {
+    const bug = new RangeError('bug');
+    const s = script(bug);
+    await expect(withRetry(s.fn, fast)).rejects.toBe(bug);
+    const user = new UserError('user');
+    await expect(withRetry(script(user).fn, fast)).rejects.toBe(user);
+    expect(s.calls()).toBe(1);
+  });
+
+  it("stops at once on p-retry's AbortError, with its original error", async () => {
+    const s = script(new AbortError(transient()));
+    await expect(withRetry(s.fn, fast)).rejects.toMatchObject({ code: 'INTERNAL_ERROR' });
+    expect(s.calls()).toBe(1);
+  });
+
+  it('gives up after `retries` retries with the last error and no extra onRetry', async () => {
+    const s = script(transient(), transient(), transient(), new ZohoApiError(429, 'TOO_MANY_REQUESTS', 'last', true));
+    let retries = 0;
+    await expect(withRetry(s.fn, fast, () => retries++)).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    expect(s.calls()).toBe(4);
+    expect(retries).toBe(3);
+  });
+
+  it('retries: 0 means one attempt', async () => {
+    const s = script(transient());
+    await expect(withRetry(s.fn, { ...fast, retries: 0 })).rejects.toMatchObject({ code: 'INTERNAL_ERROR' });
+    expect(s.calls()).toBe(1);
+  });
+
+  it('waits at least Retry-After before the next attempt', async () => {
+    const s = script(transient(120));
+    const t0 = performance.now();
+    await withRetry(s.fn, fast);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(115);
+  });
+
+  it('caps Retry-After at maxRetryAfterMs', async () => {
+    const s = script(transient(60_000));
+    const t0 = performance.now();
+    await withRetry(s.fn, { ...fast, maxRetryAfterMs: 30 });
+    const took = performance.now() - t0;
+    expect(took).toBeGreaterThanOrEqual(25);
+    expect(took).toBeLessThan(1000);
+  });
+
+  it('backs off exponentially without Retry-After', async () => {
+    const s = script(transient(), transient(), transient());
+    const t0 = performance.now();
+    await withRetry(s.fn, { ...fast, minTimeoutMs: 20, maxTimeoutMs: 1000, factor: 2 });
+    // 20 + 40 + 80 ms
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(135);
+  });
+
+  it('isRetryable is true only for retryable ZohoApiErrors', () => {
+    expect(isRetryable(transient())).toBe(true);
+    expect(isRetryable(new ZohoApiError(400, 'INVALID_DATA', 'x', false))).toBe(false);
+    expect(isRetryable(new Error('x'))).toBe(false);
+    expect(isRetryable(undefined)).toBe(false);
+  });
+});
