@@ -1,0 +1,118 @@
+import { UserError, ZohoApiError } from '../model/errors.js';
+import type { GrantUserStep, RevokeUserStep, SetProfilePermissionsStep, SetUserPermissionsStep, Step } from '../model/plan.js';
+import type { ItemResult, Provider } from '../provider/provider.js';
+import { withRetry, type RetryPolicy } from '../provider/retry-policy.js';
+import type { Unit } from './group-steps.js';
+import type { ErrorInfo } from './types.js';
+
+export interface CallContext {
+  provider: Provider;
+  env: Record<string, string | undefined>;
+  policy: RetryPolicy;
+  /** Before each retry's wait. */
+  onRetry: (err: ZohoApiError, attempt: number) => void;
+  /** Values that must never reach an event or a message (the ZSC key once read). */
+  secrets: Set<string>;
+}
+
+export interface UnitOutcome {
+  /** Per step of the unit, in order: undefined when it took effect, else why not. */
+  errors: (ErrorInfo | undefined)[];
+  attempts: number;
+  retries: number;
+  ms: number;
+}
+
+/**
+ * Makes the unit's one provider call under the retry policy and maps the answer back to its steps.
+ * A thrown ZohoApiError fails every step of the call; per-item results (HTTP 200 with a code per item)
+ * fail only their own step. Errors that are not UserErrors are bugs and propagate.
+ */
+export async function callUnit(unit: Unit, ctx: CallContext): Promise<UnitOutcome> {
+  const steps = unit.steps.map((s) => s.step);
+  let attempts = 0;
+  let retries = 0;
+  const started = performance.now();
+  const ms = (): number => Math.round(performance.now() - started);
+  try {
+    const items = await withRetry(
+      () => {
+        attempts++;
+        return invoke(steps, ctx);
+      },
+      ctx.policy,
+      (err, attempt) => {
+        retries++;
+        ctx.onRetry(err, attempt);
+      },
+    );
+    const errors = items ? steps.map((s) => itemError(s, items, ctx.secrets)) : steps.map(() => undefined);
+    return { errors, attempts, retries, ms: ms() };
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    const info = errorInfo(err, ctx.secrets);
+    return { errors: steps.map(() => info), attempts, retries, ms: ms() };
+  }
+}
+
+/** Calls the provider method for the steps' kind; undefined for whole-call methods (no items). */
+async function invoke(steps: Step[], ctx: CallContext): Promise<ItemResult[] | undefined> {
+  const p = ctx.provider;
+  const first = steps[0];
+  if (!first) return [];
+  // groupSteps puts steps of one kind in a unit, so the casts below hold.
+  switch (first.kind) {
+    case 'deactivate':
+      await p.deactivate();
+      return undefined;
+    case 'disassociate-portal':
+      await p.disassociatePortal();
+      return undefined;
+    case 'associate-portal': {
+      // Read at the last moment and only here (preflight checked it is set); never logged.
+      const zscKey = ctx.env[first.after.zscKeyVar] ?? '';
+      if (zscKey) ctx.secrets.add(zscKey);
+      await p.associatePortal({ portalId: first.after.portal.id, zscKey, email: first.after.zscEmail });
+      return undefined;
+    }
+    case 'set-profile-permissions':
+      return p.setProfilePermissions(
+        (steps as SetProfilePermissionsStep[]).map((s) => ({ profileId: s.profile.id, profile: s.profile.name, permissions: s.after })),
+      );
+    case 'grant-user':
+      return p.grantUsers((steps as GrantUserStep[]).map((s) => s.user.id));
+    case 'revoke-user':
+      return p.revokeUsers((steps as RevokeUserStep[]).map((s) => s.user.id));
+    case 'set-user-permissions':
+      return p.setUserPermissions(
+        (steps as SetUserPermissionsStep[]).map((s) => ({ userId: s.user.id, permissions: s.after })),
+      );
+  }
+}
+
+/** The item answering for `step`: by user id, or by profile name (the Provider contract) or id. */
+function itemError(step: Step, items: ItemResult[], secrets: Set<string>): ErrorInfo | undefined {
+  const keys =
+    step.kind === 'set-profile-permissions'
+      ? [step.profile.name, step.profile.id]
+      : 'user' in step
+        ? [step.user.id]
+        : [];
+  const item = items.find((i) => keys.includes(i.id));
+  // No answer for an item means we cannot tell it took effect; a re-run will plan it again if not.
+  if (!item) return { code: 'NO_RESULT', message: `Zoho's answer has no result for ${step.target}` };
+  if (item.ok) return undefined;
+  return { code: item.code, message: redact(item.message, secrets) };
+}
+
+function errorInfo(err: UserError, secrets: Set<string>): ErrorInfo {
+  const code = err instanceof ZohoApiError ? err.code : 'ERROR';
+  return { code, message: redact(err.message, secrets) };
+}
+
+/** Belt and braces: a server echoing the key back must not put it on a terminal or in CI logs. */
+export function redact(text: string, secrets: Set<string>): string {
+  let out = text;
+  for (const s of secrets) out = out.split(s).join('(sensitive)');
+  return out;
+}

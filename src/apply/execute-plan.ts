@@ -1,0 +1,130 @@
+import type { Plan, Step, StepAction } from '../model/plan.js';
+import type { Provider } from '../provider/provider.js';
+import { retryPolicy } from '../provider/retry-policy.js';
+import { manualInstructions } from '../render/manual-steps.js';
+import { callUnit, redact, type CallContext } from './call-unit.js';
+import { groupSteps, type IndexedStep } from './group-steps.js';
+import { preflight } from './preflight.js';
+import type { ApplyEvent, ApplyResult, ExecuteOptions, StepRef } from './types.js';
+
+const COUNTED: Record<StepAction, 'added' | 'changed' | 'removed'> = {
+  create: 'added',
+  update: 'changed',
+  replace: 'changed',
+  delete: 'removed',
+};
+
+/**
+ * Carries out a plan's steps in order against `provider`. Refusals (destructive steps not allowed,
+ * ZSC key variable unset) throw a UserError before the first write. After that it never throws for
+ * Zoho's answers: a failed step stops the run and the result says which, what was done and what is
+ * left; since every write is idempotent, re-planning and applying again converges.
+ */
+export async function executePlan(plan: Plan, provider: Provider, opts: ExecuteOptions): Promise<ApplyResult> {
+  preflight(plan, opts.env, opts.allowDestructive);
+  const started = performance.now();
+  const total = plan.steps.length;
+  const emit = (e: ApplyEvent): void => opts.onEvent?.(e);
+  const ref = ({ step, index }: IndexedStep): StepRef => ({
+    stepId: step.id,
+    index,
+    total,
+    kind: step.kind,
+    action: step.action,
+    target: step.target,
+  });
+
+  const doneIds = new Set<string>();
+  const counts = { added: 0, changed: 0, removed: 0 };
+  const markDone = (step: Step): void => {
+    doneIds.add(step.id);
+    counts[COUNTED[step.action]]++;
+  };
+  let calls = 0;
+  let retries = 0;
+  let failed: ApplyResult['failed'];
+  let manualStop: ApplyResult['manualStop'];
+  const secrets = new Set<string>();
+  const policy = retryPolicy(opts.retry);
+
+  for (const unit of groupSteps(plan.steps, opts.batchSize ?? 100)) {
+    if (unit.manual) {
+      const first = unit.steps[0] as IndexedStep;
+      const confirmed = await confirm(first, opts, emit, ref);
+      if (confirmed === true) {
+        markDone(first.step);
+        continue;
+      }
+      manualStop = { ...ref(first), reason: confirmed };
+      break;
+    }
+
+    for (const s of unit.steps) emit({ type: 'step_started', manual: false, ...ref(s) });
+    const ctx: CallContext = {
+      provider,
+      env: opts.env,
+      policy,
+      secrets,
+      onRetry: (err, attempt) => {
+        const first = unit.steps[0] as IndexedStep;
+        emit({
+          type: 'step_retried',
+          ...ref(first),
+          attempt: attempt + 1,
+          retries: attempt,
+          stepIds: unit.steps.map((s) => s.step.id),
+          error: { code: err.code, message: redact(err.message, secrets) },
+          ...(err.retryAfterMs !== undefined ? { delayMs: Math.min(err.retryAfterMs, policy.maxRetryAfterMs) } : {}),
+        });
+      },
+    };
+    const outcome = await callUnit(unit, ctx);
+    calls += outcome.attempts;
+    retries += outcome.retries;
+    // The call's retries and time belong to every step it carried.
+    const stats = { retries: outcome.retries, ms: outcome.ms };
+    unit.steps.forEach((s, i) => {
+      const error = outcome.errors[i];
+      if (error) {
+        failed ??= { ...ref(s), ...error };
+        emit({ type: 'step_failed', ...ref(s), ...stats, error });
+      } else {
+        markDone(s.step);
+        emit({ type: 'step_done', manual: false, ...ref(s), ...stats });
+      }
+    });
+    if (failed) break;
+  }
+
+  const result: ApplyResult = {
+    ok: doneIds.size === total,
+    done: plan.steps.filter((s) => doneIds.has(s.id)).map((s) => s.id),
+    ...(failed ? { failed } : {}),
+    remaining: plan.steps.filter((s) => !doneIds.has(s.id)).map((s) => s.id),
+    ...(manualStop ? { stoppedAtManual: manualStop.stepId, manualStop } : {}),
+    counts,
+    calls,
+    retries,
+    ms: Math.round(performance.now() - started),
+  };
+  emit({ type: 'summary', ...result });
+  return result;
+}
+
+/**
+ * A manual step: Zoho has no API for it, so an admin does it in Setup and says so. true when done;
+ * otherwise why the run stops there. Without a callback nobody can say so: stop before it.
+ */
+async function confirm(
+  s: IndexedStep,
+  opts: ExecuteOptions,
+  emit: (e: ApplyEvent) => void,
+  ref: (s: IndexedStep) => StepRef,
+): Promise<true | 'cannot-confirm' | 'not-confirmed'> {
+  if (!opts.confirmManual) return 'cannot-confirm';
+  emit({ type: 'step_started', manual: true, ...ref(s) });
+  const started = performance.now();
+  if (!(await opts.confirmManual(s.step, manualInstructions(s.step)))) return 'not-confirmed';
+  emit({ type: 'step_done', manual: true, ...ref(s), retries: 0, ms: Math.round(performance.now() - started) });
+  return true;
+}

@@ -1,0 +1,93 @@
+import type { Plan, StepAction, StepKind } from '../model/plan.js';
+import type { ApplyEvent, ApplyResult, StepRef } from './types.js';
+
+const SYMBOL: Record<StepAction, string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
+
+const NOUN: Record<StepKind, string> = {
+  deactivate: 'deactivate',
+  'disassociate-portal': 'portal',
+  'associate-portal': 'portal',
+  'set-profile-permissions': 'profile',
+  'grant-user': 'grant',
+  'set-user-permissions': 'user',
+  'revoke-user': 'revoke',
+};
+
+/** Terraform's idiom: + create, ~ update, - delete, -/+ replace. */
+export function actionSymbol(action: StepAction): string {
+  return SYMBOL[action];
+}
+
+/** "grant carol@acme.com", "profile Standard": what a step changes, for people. */
+export function stepLabel(step: { kind: StepKind; target: string }): string {
+  return `${NOUN[step.kind]} ${step.target}`;
+}
+
+export interface FormatOptions {
+  color?: boolean;
+}
+
+const paint = (on: boolean | undefined, code: number, text: string): string => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
+
+function head(ref: StepRef, note = ''): string {
+  return `[${ref.index}/${ref.total}] ${SYMBOL[ref.action]} ${stepLabel(ref)}${note} …`;
+}
+
+function stats(retries: number, ms: number): string {
+  const parts = retries > 0 ? [`${retries} ${retries === 1 ? 'retry' : 'retries'}`] : [];
+  parts.push(`${(ms / 1000).toFixed(1)} s`);
+  return parts.join(', ');
+}
+
+/**
+ * The progress line for an event, e.g. `[3/14] + grant carol@acme.com … ok (1 retry, 0.4 s)`, or
+ * undefined for events that print nothing (a step starting; the summary, see formatSummary).
+ */
+export function formatStepLine(ev: ApplyEvent, opts: FormatOptions = {}): string | undefined {
+  switch (ev.type) {
+    case 'step_done':
+      return ev.manual
+        ? `${head(ev)} ${paint(opts.color, 32, 'done')} (confirmed by the administrator)`
+        : `${head(ev)} ${paint(opts.color, 32, 'ok')} (${stats(ev.retries, ev.ms)})`;
+    case 'step_failed':
+      return `${head(ev)} ${paint(opts.color, 31, 'failed')}: ${ev.error.code}: ${ev.error.message} (${stats(ev.retries, ev.ms)})`;
+    case 'step_retried': {
+      const others = ev.stepIds.length > 1 ? ` (and ${ev.stepIds.length - 1} more in the same call)` : '';
+      const wait = ev.delayMs !== undefined ? ` in ${(ev.delayMs / 1000).toFixed(1)} s` : '';
+      return `${head(ev, others)} ${paint(opts.color, 33, `retry ${ev.retries}${wait}`)} after ${ev.error.code}: ${ev.error.message}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * The closing line: `Apply complete: 3 added, 1 changed, 1 removed.`, or where and why it stopped and
+ * what to do next. `plan` is optional; with it the line says how many steps the plan had.
+ */
+export function formatSummary(result: ApplyResult, plan?: Plan): string {
+  const c = result.counts;
+  if (result.ok) return `Apply complete: ${c.added} added, ${c.changed} changed, ${c.removed} removed.`;
+  const of = plan ? ` of ${plan.steps.length}` : '';
+  const completed = `${plural(result.done.length, 'step')}${of} completed`;
+  if (result.failed) {
+    const f = result.failed;
+    return (
+      `Apply failed at step [${f.index}/${f.total}] ${stepLabel(f)}: ${f.code}: ${f.message}. ` +
+      `${completed}; run \`zpi apply\` again to finish the rest.`
+    );
+  }
+  const m = result.manualStop;
+  if (m) {
+    const where = `[${m.index}/${m.total}] ${stepLabel(m)}`;
+    return m.reason === 'not-confirmed'
+      ? `Apply stopped at manual step ${where}: not confirmed as done. ${completed}; ` +
+          'once it is done in Zoho CRM Setup, run `zpi apply` again to finish the rest.'
+      : `Apply stopped before manual step ${where}: Zoho has no API for it, so an administrator must do it ` +
+          `in Zoho CRM Setup, and without a terminal zpi cannot ask whether it is done. ${completed}; ` +
+          'do it (`zpi plan` prints the Setup instructions), then run `zpi apply` again to finish the rest.';
+  }
+  return `Apply incomplete: ${completed}; run \`zpi apply\` again to finish the rest.`;
+}

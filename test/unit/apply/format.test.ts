@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { formatStepLine, formatSummary, type ApplyEvent, type ApplyResult } from '../../../src/apply/index.js';
+import { groupSteps } from '../../../src/apply/group-steps.js';
+import type { StepRef } from '../../../src/apply/types.js';
+import { associate, grant, profilePerms, revoke, userPerms } from './plan-fixtures.js';
+
+const ref = (over: Partial<StepRef> = {}): StepRef => ({
+  stepId: 'grant-user:carol@acme.com', index: 3, total: 14, kind: 'grant-user', action: 'create', target: 'carol@acme.com', ...over,
+});
+
+describe('formatStepLine', () => {
+  it.each<[ApplyEvent, string | undefined]>([
+    [{ type: 'step_done', manual: false, retries: 1, ms: 400, ...ref() }, '[3/14] + grant carol@acme.com … ok (1 retry, 0.4 s)'],
+    [{ type: 'step_done', manual: false, retries: 0, ms: 1250, ...ref() }, '[3/14] + grant carol@acme.com … ok (1.3 s)'],
+    [
+      { type: 'step_done', manual: false, retries: 2, ms: 30, ...ref({ kind: 'set-profile-permissions', action: 'update', target: 'Standard' }) },
+      '[3/14] ~ profile Standard … ok (2 retries, 0.0 s)',
+    ],
+    [
+      { type: 'step_done', manual: true, retries: 0, ms: 9000, ...ref({ kind: 'associate-portal', action: 'replace', target: 'acme-newco' }) },
+      '[3/14] -/+ portal acme-newco … done (confirmed by the administrator)',
+    ],
+    [
+      { type: 'step_failed', retries: 0, ms: 100, error: { code: 'INVALID_DATA', message: 'user x is not active' }, ...ref({ kind: 'revoke-user', action: 'delete', target: 'x' }) },
+      '[3/14] - revoke x … failed: INVALID_DATA: user x is not active (0.1 s)',
+    ],
+    [
+      { type: 'step_retried', attempt: 2, retries: 1, stepIds: ['a', 'b', 'c'], delayMs: 2000, error: { code: 'TOO_MANY_REQUESTS', message: 'slow down' }, ...ref() },
+      '[3/14] + grant carol@acme.com (and 2 more in the same call) … retry 1 in 2.0 s after TOO_MANY_REQUESTS: slow down',
+    ],
+    [{ type: 'step_started', manual: false, ...ref() }, undefined],
+  ])('%#: %j', (ev, line) => {
+    expect(formatStepLine(ev)).toBe(line);
+  });
+
+  it('colours the outcome only when asked', () => {
+    const ev: ApplyEvent = { type: 'step_done', manual: false, retries: 0, ms: 0, ...ref() };
+    expect(formatStepLine(ev, { color: true })).toBe('[3/14] + grant carol@acme.com … \x1b[32mok\x1b[0m (0.0 s)');
+  });
+});
+
+describe('formatSummary', () => {
+  const base: ApplyResult = { ok: true, done: ['a', 'b', 'c', 'd', 'e'], remaining: [], counts: { added: 3, changed: 1, removed: 1 }, calls: 4, retries: 0, ms: 10 };
+
+  it('counts what was done', () => {
+    expect(formatSummary(base)).toBe('Apply complete: 3 added, 1 changed, 1 removed.');
+  });
+
+  it('names the failed step, its code and what to do', () => {
+    const failed = { ...ref({ index: 5, target: 'x' }), code: 'INVALID_DATA', message: 'user x is not active' };
+    const r: ApplyResult = { ...base, ok: false, done: ['a', 'b', 'c', 'd'], failed, remaining: ['x', 'y'] };
+    expect(formatSummary(r)).toBe(
+      'Apply failed at step [5/14] grant x: INVALID_DATA: user x is not active. 4 steps completed; run `zpi apply` again to finish the rest.',
+    );
+  });
+});
+
+describe('groupSteps', () => {
+  it('batches consecutive steps of a kind, never reorders, and keeps manual steps alone', () => {
+    const steps = [
+      associate('p', '1'),
+      profilePerms('A', '10', ['view']),
+      profilePerms('B', '11', ['view']),
+      grant('a@x', '1'),
+      grant('b@x', '2'),
+      grant('c@x', '3'),
+      grant('d@x', '4', { manual: true }),
+      grant('e@x', '5'),
+      userPerms('a@x', '1', null),
+      revoke('f@x', '6'),
+      revoke('g@x', '7'),
+    ];
+    const units = groupSteps(steps, 2).map((u) => [u.kind, u.manual, u.steps.map((s) => s.index)]);
+    expect(units).toEqual([
+      ['associate-portal', false, [1]],
+      ['set-profile-permissions', false, [2, 3]],
+      ['grant-user', false, [4, 5]],
+      ['grant-user', false, [6]],
+      ['grant-user', true, [7]],
+      ['grant-user', false, [8]],
+      ['set-user-permissions', false, [9]],
+      ['revoke-user', false, [10, 11]],
+    ]);
+  });
+
+  it('rejects a batch size that is not a positive integer', () => {
+    expect(() => groupSteps([], 0)).toThrow(RangeError);
+  });
+});
