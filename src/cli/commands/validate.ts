@@ -1,4 +1,4 @@
-import { validateFiles } from '../../manifest/load-manifest.js';
+import { checkFiles } from '../../manifest/load-manifest.js';
 import { formatProblem } from '../../model/errors.js';
 import type { Io } from '../io.js';
 
@@ -10,7 +10,8 @@ export interface ValidateOptions {
 /** `zpi validate`: 0 when every file is valid, 1 otherwise. Touches no network. */
 export async function validate(opts: ValidateOptions, io: Io): Promise<number> {
   const files = opts.files.length > 0 ? opts.files : ['integration.yaml'];
-  const problems = validateFiles(files);
+  const { problems, warnings } = checkFiles(files);
+  for (const w of warnings) io.err(`warning: ${w}\n`);
   if (opts.json) {
     io.out(`${JSON.stringify(problems.map(({ file, line, col, message }) => ({ file, line, col, message })), null, 2)}\n`);
   } else if (problems.length > 0) {
