@@ -1,4 +1,4 @@
-import type { Plan, Step, StepAction } from '../model/plan.js';
+import { summaryBucket, type Plan, type Step } from '../model/plan.js';
 import type { Provider } from '../provider/provider.js';
 import { retryPolicy } from '../provider/retry-policy.js';
 import { manualInstructions } from '../render/manual-steps.js';
@@ -7,12 +7,7 @@ import { groupSteps, type IndexedStep } from './group-steps.js';
 import { preflight } from './preflight.js';
 import type { ApplyEvent, ApplyResult, ExecuteOptions, StepRef } from './types.js';
 
-const COUNTED: Record<StepAction, 'added' | 'changed' | 'removed'> = {
-  create: 'added',
-  update: 'changed',
-  replace: 'changed',
-  delete: 'removed',
-};
+const COUNTED = { add: 'added', change: 'changed', remove: 'removed' } as const;
 
 /**
  * Carries out a plan's steps in order against `provider`. Refusals (destructive steps not allowed,
@@ -38,7 +33,8 @@ export async function executePlan(plan: Plan, provider: Provider, opts: ExecuteO
   const counts = { added: 0, changed: 0, removed: 0 };
   const markDone = (step: Step): void => {
     doneIds.add(step.id);
-    counts[COUNTED[step.action]]++;
+    const bucket = summaryBucket(step, plan.steps);
+    if (bucket) counts[COUNTED[bucket]]++;
   };
   let calls = 0;
   let retries = 0;

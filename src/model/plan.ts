@@ -68,6 +68,8 @@ export interface GrantUserStep extends StepBase {
   before: null;
   /** Effective permissions once granted (after any override step). */
   after: Permission[];
+  /** Why `after` is what it is (profile or per-user override), for people reading the plan. */
+  reason?: AccessReason;
 }
 export interface SetUserPermissionsStep extends StepBase {
   kind: 'set-user-permissions';
@@ -76,6 +78,11 @@ export interface SetUserPermissionsStep extends StepBase {
   before: Permission[] | null;
   /** Desired override, null = remove the override (the profile's permissions apply). */
   after: Permission[] | null;
+  /**
+   * Effective permissions just before this step (grants and profile steps done) and after it, and
+   * why they are what they are afterwards, for people reading the plan.
+   */
+  effective?: { before: Permission[]; after: Permission[]; reason: AccessReason };
 }
 export interface RevokeUserStep extends StepBase {
   kind: 'revoke-user';
@@ -83,6 +90,8 @@ export interface RevokeUserStep extends StepBase {
   /** Effective permissions the user had. */
   before: Permission[];
   after: null;
+  /** Why the user had `before` (profile or per-user override), for people reading the plan. */
+  reason?: AccessReason;
 }
 
 export type Step =
@@ -146,4 +155,16 @@ export interface Plan {
   /** True when the integration's settings are not readable through the API (real Zoho). */
   manual: boolean;
   warnings: string[];
+}
+
+/**
+ * Which summary count a step falls in (DESIGN §9): a replace (portal swap) is one change, and the
+ * disassociate step of that swap is part of it, so it counts nowhere. The plan's summary line and
+ * apply's closing line both use this, so they always agree.
+ */
+export function summaryBucket(step: Step, steps: readonly Step[]): 'add' | 'change' | 'remove' | null {
+  if (step.kind === 'disassociate-portal' && steps.some((s) => s.kind === 'associate-portal' && s.action === 'replace')) {
+    return null;
+  }
+  return step.action === 'create' ? 'add' : step.action === 'delete' ? 'remove' : 'change';
 }

@@ -53,6 +53,8 @@ describe('examples/ and the default integration.yaml', () => {
       ['carol@acme.com', undefined],
       ['dave@acme.com', undefined],
       ['frank@acme.com', undefined],
+      ['grace@acme.com', undefined],
+      ['heidi@acme.com', undefined],
     ]);
   });
 });

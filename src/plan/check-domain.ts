@@ -1,0 +1,79 @@
+import type { Desired, SourcePos } from '../model/desired.js';
+import type { Problem } from '../model/errors.js';
+import type { Live, LivePortal, LiveUser } from '../model/live.js';
+import { associatedPortal } from './integration-state.js';
+import { resolvePortal } from './resolve-portal.js';
+
+export interface DomainCheck {
+  problems: Problem[];
+  /** The live portal the manifest names (only when state is active and it was found). */
+  portal?: LivePortal;
+  /** Live users by lower-cased email. */
+  usersByEmail: Map<string, LiveUser>;
+}
+
+/** Why Zoho would refuse to give `user` access (DESIGN §3.3), or null when it can have access. */
+function userProblem(email: string, user: LiveUser | undefined, portal: LivePortal | undefined): string | null {
+  const only = 'only active, confirmed CRM users can be given access';
+  if (portal?.ownerEmail !== undefined && portal.ownerEmail.toLowerCase() === email) {
+    return `${email} owns portal ${portal.name}; Zoho never lists the portal owner among users: remove this entry`;
+  }
+  if (!user) return `unknown user ${email}: no CRM user in this org has this email`;
+  if (user.status === 'deleted') return `${email} has been deleted from CRM; ${only}`;
+  if (user.status !== 'active') return `${email} is not active in CRM (status ${user.status}); ${only}`;
+  if (!user.confirmed) return `${email} has not confirmed their CRM invitation yet; ${only}`;
+  return null;
+}
+
+/**
+ * Everything that stops this manifest from being planned against this live state (DESIGN §3),
+ * all of it, each pointing at the manifest node it is about.
+ */
+export function checkDomain(desired: Desired, live: Live): DomainCheck {
+  const problems: Problem[] = [];
+  const at = (pos: SourcePos, message: string): void => {
+    problems.push({ file: desired.file, line: pos.line, col: pos.col, message });
+  };
+  const usersByEmail = new Map(live.users.map((u) => [u.email.toLowerCase(), u]));
+
+  if (desired.org !== live.org.id) {
+    at(desired.orgPos, `manifest governs org ${desired.org} but the credentials reach org ${live.org.id} (${live.org.companyName})`);
+  }
+  const me = live.currentUser;
+  if (!me.isAdmin) {
+    at(desired.orgPos, `only a CRM administrator can configure the integration: ${me.email} has profile ${me.profile}`);
+  }
+  // A deactivated manifest needs no portal, users or profiles; the loader already warned about them.
+  if (desired.state === 'deactivated') return { problems, usersByEmail };
+
+  let portal: LivePortal | undefined;
+  if (!desired.portal) {
+    at(desired.statePos, 'state active needs a portal (its name or id)');
+  } else {
+    const found = resolvePortal(desired.portal, live.portals);
+    if ('problem' in found) at(desired.portal.pos, found.problem);
+    else portal = found.portal;
+  }
+  if (desired.portal && portal && associatedPortal(live.integration)?.id !== portal.id) {
+    const missing = [!desired.portal.zscKeyVar && 'zscKey (a ${VAR} reference)', !desired.portal.zscEmail && 'zscEmail'];
+    const names = missing.filter((m): m is string => Boolean(m));
+    if (names.length > 0) {
+      at(desired.portal.pos, `associating portal ${portal.name} needs ${names.join(' and ')}: Zoho asks for the portal's ZSC key and the email it belongs to`);
+    }
+  }
+
+  const known = new Set(live.profiles.map((p) => p.name));
+  for (const [name, { pos }] of Object.entries(desired.profiles)) {
+    if (!known.has(name)) {
+      at(pos, `unknown profile "${name}" (names are case-sensitive); this org's profiles: ${[...known].join(', ')}`);
+    }
+  }
+
+  for (const u of desired.users) {
+    const email = u.email.toLowerCase();
+    const problem = userProblem(email, usersByEmail.get(email), portal);
+    if (problem) at(u.pos, problem);
+  }
+  problems.sort((a, b) => a.line - b.line || a.col - b.col);
+  return { problems, ...(portal && { portal }), usersByEmail };
+}

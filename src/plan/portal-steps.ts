@@ -1,0 +1,68 @@
+import type { Desired } from '../model/desired.js';
+import type { Live, LivePortal } from '../model/live.js';
+import type { Step } from '../model/plan.js';
+import { computeBlastRadius } from './compute-blast-radius.js';
+import { associatedPortal, EMPTY_STATE, liveState, type IntegrationState } from './integration-state.js';
+
+export interface PortalSteps {
+  steps: Step[];
+  /** The state the following (profile and user) steps start from. */
+  base: IntegrationState;
+}
+
+/**
+ * deactivate | disassociate → associate. Zoho clears users and permissions when a portal is
+ * (dis)associated, so after any portal step everything else is planned against an empty integration.
+ */
+export function planPortalSteps(desired: Desired, live: Live, portal: LivePortal | undefined, manual: boolean): PortalSteps {
+  const current = associatedPortal(live.integration);
+  const blastRadius = computeBlastRadius(live);
+  const common = { destructive: false, manual };
+
+  if (desired.state === 'deactivated') {
+    if (live.integration?.status !== 'active') return { steps: [], base: EMPTY_STATE };
+    const target = current?.name ?? 'integration';
+    const step: Step = {
+      ...common,
+      id: `deactivate:${target}`,
+      kind: 'deactivate',
+      action: 'delete',
+      target,
+      destructive: true,
+      before: { portal: current && { id: current.id, name: current.name } },
+      after: null,
+      ...(blastRadius && { blastRadius }),
+    };
+    return { steps: [step], base: EMPTY_STATE };
+  }
+
+  if (!portal) throw new Error('planPortalSteps: an active manifest needs a resolved portal');
+  if (current?.id === portal.id) return { steps: [], base: liveState(live.integration) };
+
+  const steps: Step[] = [];
+  if (current) {
+    steps.push({
+      ...common,
+      id: `disassociate-portal:${current.name}`,
+      kind: 'disassociate-portal',
+      action: 'delete',
+      target: current.name,
+      destructive: true,
+      before: { portal: { id: current.id, name: current.name } },
+      after: null,
+      ...(blastRadius && { blastRadius }),
+    });
+  }
+  // checkDomain has already refused a manifest that lacks these when association is needed.
+  const { zscEmail = '', zscKeyVar = '' } = desired.portal ?? {};
+  steps.push({
+    ...common,
+    id: `associate-portal:${portal.name}`,
+    kind: 'associate-portal',
+    action: current ? 'replace' : 'create',
+    target: portal.name,
+    before: { portal: current && { id: current.id, name: current.name } },
+    after: { portal: { id: portal.id, name: portal.name }, zscEmail, zscKeyVar },
+  });
+  return { steps, base: EMPTY_STATE };
+}

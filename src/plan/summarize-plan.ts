@@ -1,0 +1,29 @@
+import { summaryBucket, type Plan, type Step, type StepKind } from '../model/plan.js';
+
+/** Users per grant/revoke call (DESIGN §4: the executor batches 100 ids a call). */
+export const USER_BATCH = 100;
+
+/** Counts for the summary line; see summaryBucket for how a portal swap counts. */
+export function summarize(steps: readonly Step[]): Plan['summary'] {
+  const summary = { add: 0, change: 0, remove: 0, destructive: 0 };
+  for (const s of steps) {
+    if (s.destructive) summary.destructive++;
+    const bucket = summaryBucket(s, steps);
+    if (bucket) summary[bucket]++;
+  }
+  return summary;
+}
+
+/** Calls apply will make: one per portal step, one for all profiles, one for all overrides, batches of users. */
+export function estimateApiCalls(steps: readonly Step[]): number {
+  const count = (kind: StepKind): number => steps.filter((s) => s.kind === kind).length;
+  return (
+    count('deactivate') +
+    count('disassociate-portal') +
+    count('associate-portal') +
+    Math.min(1, count('set-profile-permissions')) +
+    Math.ceil(count('grant-user') / USER_BATCH) +
+    Math.min(1, count('set-user-permissions')) +
+    Math.ceil(count('revoke-user') / USER_BATCH)
+  );
+}

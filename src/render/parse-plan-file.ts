@@ -1,0 +1,96 @@
+import { UserError } from '../model/errors.js';
+import { PLAN_FORMAT_VERSION, type Plan, type StepAction, type StepKind } from '../model/plan.js';
+
+const KINDS: readonly StepKind[] = [
+  'deactivate', 'disassociate-portal', 'associate-portal', 'set-profile-permissions',
+  'grant-user', 'set-user-permissions', 'revoke-user',
+];
+const ACTIONS: readonly StepAction[] = ['create', 'update', 'delete', 'replace'];
+/** Fields each step kind needs beyond the common ones, so apply never meets a half step. */
+const KIND_FIELDS: Record<StepKind, string[]> = {
+  deactivate: ['before'],
+  'disassociate-portal': ['before'],
+  'associate-portal': ['before', 'after'],
+  'set-profile-permissions': ['profile', 'after'],
+  'grant-user': ['user', 'after'],
+  'set-user-permissions': ['user'],
+  'revoke-user': ['user', 'before'],
+};
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Problems with `doc` as a saved plan, each naming the JSON path. */
+function planProblems(doc: Json): string[] {
+  const problems: string[] = [];
+  const need = (ok: boolean, path: string, what: string): void => {
+    if (!ok) problems.push(`${path} must be ${what}`);
+  };
+  const obj = (v: unknown, path: string): Json => {
+    need(isObject(v), path, 'an object');
+    return isObject(v) ? v : {};
+  };
+  const str = (v: unknown, path: string): void => need(typeof v === 'string', path, 'a string');
+  const num = (v: unknown, path: string): void => need(typeof v === 'number', path, 'a number');
+  const bool = (v: unknown, path: string): void => need(typeof v === 'boolean', path, 'true or false');
+  const arr = (v: unknown, path: string): unknown[] => {
+    need(Array.isArray(v), path, 'an array');
+    return Array.isArray(v) ? v : [];
+  };
+
+  const manifest = obj(doc.manifest, 'manifest');
+  str(manifest.file, 'manifest.file');
+  str(manifest.hash, 'manifest.hash');
+  const target = obj(doc.target, 'target');
+  const org = obj(target.org, 'target.org');
+  str(org.id, 'target.org.id');
+  str(org.name, 'target.org.name');
+  need(['sandbox', 'zoho', 'custom'].includes(target.endpointKind as string), 'target.endpointKind', 'sandbox, zoho or custom');
+  str(target.endpoint, 'target.endpoint');
+  str(doc.liveFingerprint, 'liveFingerprint');
+  const options = obj(doc.options, 'options');
+  bool(options.allowDestructive, 'options.allowDestructive');
+  num(options.maxRevokePct, 'options.maxRevokePct');
+  arr(doc.steps, 'steps').forEach((raw, i) => {
+    const s = obj(raw, `steps[${i}]`);
+    str(s.id, `steps[${i}].id`);
+    str(s.target, `steps[${i}].target`);
+    bool(s.destructive, `steps[${i}].destructive`);
+    bool(s.manual, `steps[${i}].manual`);
+    need(ACTIONS.includes(s.action as StepAction), `steps[${i}].action`, ACTIONS.join(' | '));
+    const kind = s.kind as StepKind;
+    need(KINDS.includes(kind), `steps[${i}].kind`, KINDS.join(' | '));
+    for (const f of KIND_FIELDS[kind] ?? []) need(f in s, `steps[${i}].${f}`, `present for a ${kind} step`);
+  });
+  arr(doc.access, 'access');
+  need(doc.brake === null || isObject(doc.brake), 'brake', 'null or an object');
+  const summary = obj(doc.summary, 'summary');
+  for (const k of ['add', 'change', 'remove', 'destructive']) num(summary[k], `summary.${k}`);
+  num(doc.apiCalls, 'apiCalls');
+  bool(doc.manual, 'manual');
+  arr(doc.warnings, 'warnings').forEach((w, i) => str(w, `warnings[${i}]`));
+  return problems;
+}
+
+/** Reads a plan saved with `zpi plan --out`; throws UserError saying what is wrong with it. */
+export function parsePlanFile(text: string, file: string): Plan {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`${file}: not a zpi plan file: invalid JSON (${(err as Error).message})`);
+  }
+  if (!isObject(doc)) throw new UserError(`${file}: not a zpi plan file: expected a JSON object`);
+  if (doc.formatVersion !== PLAN_FORMAT_VERSION) {
+    const found = doc.formatVersion === undefined ? 'it has no formatVersion' : `its formatVersion is ${JSON.stringify(doc.formatVersion)}`;
+    throw new UserError(
+      `${file}: cannot read this plan: ${found}, and this zpi reads formatVersion ${PLAN_FORMAT_VERSION}; ` +
+        'run zpi plan again to make a new one',
+    );
+  }
+  const problems = planProblems(doc);
+  if (problems.length > 0) {
+    throw new UserError(`${file}: not a valid zpi plan: ${problems.join('; ')}`);
+  }
+  return doc as unknown as Plan;
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { Live } from '../../../src/model/live.js';
+import { fingerprint } from '../../../src/model/fingerprint.js';
+import { plan } from '../../../src/plan/index.js';
+import { desired, liveOrg, planCtx } from '../../helpers/builders.js';
+
+const base = (): Live =>
+  liveOrg({
+    users: ['amy@acme.com', 'bob@acme.com', 'cat@acme.com'],
+    integration: { users: ['amy@acme.com', 'bob@acme.com'], profilePermissions: { Standard: ['view'] }, userPermissions: { 'bob@acme.com': ['view', 'edit'] } },
+    links: { Accounts: 1, Contacts: 2, Deals: 3 },
+  });
+
+describe('fingerprint', () => {
+  it('is stable for the same state, whatever order it was read in', () => {
+    const a = base();
+    const b = base();
+    b.users.reverse();
+    b.profiles.reverse();
+    b.portals.reverse();
+    b.integration?.users.reverse();
+    expect(fingerprint(b)).toBe(fingerprint(a));
+    expect(fingerprint(a)).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(plan(desired(), a, planCtx()).liveFingerprint).toBe(fingerprint(a));
+  });
+
+  it('ignores link counts', () => {
+    const b = base();
+    b.links = { Accounts: 99, Contacts: 0, Deals: 0 };
+    expect(fingerprint(b)).toBe(fingerprint(base()));
+    delete b.links;
+    expect(fingerprint(b)).toBe(fingerprint(base()));
+  });
+
+  const edits: [string, (l: Live) => void][] = [
+    ['org name', (l) => void (l.org.companyName = 'Acme Inc')],
+    ['current user', (l) => void (l.currentUser.profile = 'Standard')],
+    ['user status', (l) => void (l.users[1]!.status = 'disabled')],
+    ['user confirmed', (l) => void (l.users[1]!.confirmed = false)],
+    ['user profile', (l) => void (l.users[1]!.profile = { id: '102', name: 'Manager' })],
+    ['a new user', (l) => void l.users.push({ ...l.users[1]!, id: 'u-new', email: 'new@acme.com' })],
+    ['profile', (l) => void l.profiles.push({ id: '999', name: 'Intern' })],
+    ['portal name', (l) => void (l.portals[0]!.name = 'renamed')],
+    ['integration status', (l) => void (l.integration!.status = 'inactive')],
+    ['integration portal', (l) => void (l.integration!.portal = { id: '7002', name: 'acme-newco' })],
+    ['granted users', (l) => void l.integration!.users.pop()],
+    ['profile permissions', (l) => void (l.integration!.profilePermissions.Standard = ['view', 'create'])],
+    ['user permissions', (l) => void (l.integration!.userPermissions['u-bob'] = ['view'])],
+    ['settings unreadable', (l) => void (l.integration = null)],
+  ];
+  it.each(edits)('changes when %s changes', (_name, edit) => {
+    const l = base();
+    edit(l);
+    expect(fingerprint(l)).not.toBe(fingerprint(base()));
+  });
+});

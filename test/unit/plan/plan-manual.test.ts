@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { plan } from '../../../src/plan/index.js';
+import { desired, liveOrg, planCtx } from '../../helpers/builders.js';
+
+describe('plan: unreadable integration (real Zoho)', () => {
+  const live = liveOrg({ users: ['amy@acme.com'], integration: null });
+  const ctx = planCtx({ endpointKind: 'zoho' });
+
+  it('plans from an empty integration and marks every step manual', () => {
+    const p = plan(desired({ profiles: { Standard: ['view'] }, users: ['amy@acme.com'] }), live, ctx);
+    expect(p.manual).toBe(true);
+    expect(p.steps.map((s) => [s.id, s.manual])).toEqual([
+      ['associate-portal:acme-projects', true],
+      ['set-profile-permissions:Standard', true],
+      ['grant-user:amy@acme.com', true],
+    ]);
+    expect(p.access.map((a) => a.change)).toEqual(['gains']);
+  });
+
+  it('plans nothing for a deactivated manifest but says it cannot tell', () => {
+    const p = plan(desired({ state: 'deactivated', warnings: ['w1'] }), live, ctx);
+    expect(p.steps).toEqual([]);
+    expect(p.manual).toBe(true);
+    expect(p.warnings).toHaveLength(2);
+    expect(p.warnings[0]).toBe('w1');
+    expect(p.warnings[1]).toMatch(/cannot tell whether the integration is active.*Setup > Apps & Add-ons > Zoho Apps > Zoho Projects/);
+  });
+
+  it('is not manual when the settings are readable', () => {
+    const p = plan(desired({ users: ['amy@acme.com'] }), liveOrg({ users: ['amy@acme.com'] }), planCtx());
+    expect(p.manual).toBe(false);
+    expect(p.steps.every((s) => !s.manual)).toBe(true);
+  });
+});

@@ -1,0 +1,294 @@
+import { describe, expect, it } from 'vitest';
+import type { Permission } from '../../../src/model/permissions.js';
+import type { Step } from '../../../src/model/plan.js';
+import { plan } from '../../../src/plan/index.js';
+import { applyInMemory } from '../../helpers/apply-in-memory.js';
+import { ALL, desired, liveOrg, planCtx } from '../../helpers/builders.js';
+
+const ids = (steps: Step[]): string[] => steps.map((s) => s.id);
+const ctx = planCtx();
+
+describe('plan: no-op', () => {
+  it('yields no steps when live matches desired', () => {
+    const live = liveOrg({
+      users: ['alice@acme.com', { email: 'bob@acme.com', profile: 'Manager' }],
+      integration: {
+        users: ['alice@acme.com', 'bob@acme.com'],
+        profilePermissions: { Standard: ['view'], Manager: ALL },
+        userPermissions: { 'bob@acme.com': ['view', 'create'] },
+      },
+    });
+    const d = desired({
+      profiles: { Standard: ['view'], Manager: ALL },
+      users: ['alice@acme.com', { email: 'bob@acme.com', permissions: ['view', 'create'] }],
+    });
+    const p = plan(d, live, ctx);
+    expect(p.steps).toEqual([]);
+    expect(p.access).toEqual([]);
+    expect(p.summary).toEqual({ add: 0, change: 0, remove: 0, destructive: 0 });
+    expect(p.apiCalls).toBe(0);
+    expect(p.brake).toBeNull();
+    expect(p.manual).toBe(false);
+  });
+
+  it('treats a profile without permissions and one set to [] alike', () => {
+    const p = plan(desired({ profiles: { 'Sales Rep': [] } }), liveOrg(), ctx);
+    expect(p.steps).toEqual([]);
+  });
+
+  it('leaves unlisted profiles alone', () => {
+    const live = liveOrg({ integration: { profilePermissions: { Manager: ALL } } });
+    expect(plan(desired(), live, ctx).steps).toEqual([]);
+  });
+
+  it('compares emails case-insensitively', () => {
+    const live = liveOrg({ users: ['carol@acme.com'], integration: { users: ['carol@acme.com'] } });
+    expect(plan(desired({ users: ['Carol@ACME.com'] }), live, ctx).steps).toEqual([]);
+    const fresh = plan(desired({ users: ['Carol@ACME.com'] }), liveOrg({ users: ['carol@acme.com'] }), ctx);
+    expect(ids(fresh.steps)).toEqual(['grant-user:carol@acme.com']);
+    expect(fresh.steps[0]).toMatchObject({ user: { id: 'u-carol', email: 'carol@acme.com' } });
+  });
+});
+
+describe('plan: step kinds and order', () => {
+  it('orders profile → grant → per-user → revoke steps, each sorted', () => {
+    const live = liveOrg({
+      users: ['zed@acme.com', 'yan@acme.com', 'bob@acme.com', 'amy@acme.com', 'cat@acme.com', 'dan@acme.com'],
+      integration: { users: ['zed@acme.com', 'yan@acme.com', 'cat@acme.com'], profilePermissions: { Standard: ['view'] } },
+    });
+    const d = desired({
+      profiles: { Standard: ['view', 'create'], Manager: ALL, Administrator: ALL },
+      users: [
+        { email: 'dan@acme.com', permissions: ['view'] },
+        'bob@acme.com',
+        { email: 'cat@acme.com', permissions: ['view'] },
+        'amy@acme.com',
+      ],
+    });
+    const p = plan(d, live, ctx);
+    expect(ids(p.steps)).toEqual([
+      'set-profile-permissions:Administrator',
+      'set-profile-permissions:Manager',
+      'set-profile-permissions:Standard',
+      'grant-user:amy@acme.com',
+      'grant-user:bob@acme.com',
+      'grant-user:dan@acme.com',
+      'set-user-permissions:cat@acme.com',
+      'set-user-permissions:dan@acme.com',
+      'revoke-user:yan@acme.com',
+      'revoke-user:zed@acme.com',
+    ]);
+    expect(p.summary).toEqual({ add: 3, change: 5, remove: 2, destructive: 2 }); // 2 of 3 revoked: the brake
+    expect(p.apiCalls).toBe(4);
+  });
+
+  it('describes each step: profile, grant, per-user, revoke', () => {
+    const live = liveOrg({
+      users: ['alice@acme.com', 'bob@acme.com', { email: 'erin@acme.com', profile: 'Manager' }],
+      integration: {
+        users: ['bob@acme.com', 'erin@acme.com'],
+        profilePermissions: { Standard: ['view', 'create', 'edit'], Manager: ALL },
+        userPermissions: { 'bob@acme.com': ['view', 'create'] },
+      },
+    });
+    const d = desired({
+      profiles: { Standard: ['view'] },
+      users: ['alice@acme.com', { email: 'bob@acme.com', permissions: ['view', 'create', 'edit'] }],
+    });
+    const [profile, grant, user, revoke] = plan(d, live, planCtx({ maxRevokePct: 100 })).steps;
+    expect(profile).toEqual({
+      id: 'set-profile-permissions:Standard', kind: 'set-profile-permissions', action: 'update', target: 'Standard',
+      destructive: false, manual: false, profile: { id: '101', name: 'Standard' },
+      before: ['view', 'create', 'edit'], after: ['view'],
+    });
+    expect(grant).toEqual({
+      id: 'grant-user:alice@acme.com', kind: 'grant-user', action: 'create', target: 'alice@acme.com',
+      destructive: false, manual: false, user: { id: 'u-alice', email: 'alice@acme.com' },
+      before: null, after: ['view'], reason: { kind: 'profile', profile: 'Standard' },
+    });
+    expect(user).toEqual({
+      id: 'set-user-permissions:bob@acme.com', kind: 'set-user-permissions', action: 'update', target: 'bob@acme.com',
+      destructive: false, manual: false, user: { id: 'u-bob', email: 'bob@acme.com' },
+      before: ['view', 'create'], after: ['view', 'create', 'edit'],
+      effective: { before: ['view', 'create'], after: ['view', 'create', 'edit'], reason: { kind: 'override' } },
+    });
+    expect(revoke).toEqual({
+      id: 'revoke-user:erin@acme.com', kind: 'revoke-user', action: 'delete', target: 'erin@acme.com',
+      destructive: false, manual: false, user: { id: 'u-erin', email: 'erin@acme.com' },
+      before: ALL, after: null, reason: { kind: 'profile', profile: 'Manager' },
+    });
+  });
+
+  it('associates a portal on an inactive integration, then plans against an empty one', () => {
+    const live = liveOrg({ users: ['alice@acme.com'], integration: 'inactive' });
+    const d = desired({ profiles: { Standard: ['view'] }, users: ['alice@acme.com'] });
+    const p = plan(d, live, ctx);
+    expect(ids(p.steps)).toEqual([
+      'associate-portal:acme-projects',
+      'set-profile-permissions:Standard',
+      'grant-user:alice@acme.com',
+    ]);
+    expect(p.steps[0]).toMatchObject({
+      action: 'create',
+      destructive: false,
+      before: { portal: null },
+      after: { portal: { id: '7001', name: 'acme-projects' }, zscEmail: 'owner@acme.com', zscKeyVar: 'ZPI_ZSC_KEY' },
+    });
+    expect(p.summary).toEqual({ add: 2, change: 1, remove: 0, destructive: 0 });
+  });
+
+  it('finds the portal by id too', () => {
+    const d = desired({ portal: { id: '7002', zscKeyVar: 'K', zscEmail: 'newco@acme.com' } });
+    const p = plan(d, liveOrg({ integration: 'inactive' }), ctx);
+    expect(ids(p.steps)).toEqual(['associate-portal:acme-newco']);
+  });
+
+  it('swaps portals: disassociate (destructive) + associate (replace), then re-grants from scratch', () => {
+    const links = { Accounts: 30, Contacts: 12, Deals: 4 };
+    const live = liveOrg({
+      users: ['alice@acme.com', 'bob@acme.com'],
+      integration: { users: ['alice@acme.com', 'bob@acme.com'], profilePermissions: { Standard: ['view'], Manager: ALL } },
+      links,
+    });
+    const d = desired({
+      portal: { name: 'acme-newco', zscKeyVar: 'ZPI_ZSC_KEY', zscEmail: 'newco@acme.com' },
+      profiles: { Standard: ['view'] },
+      users: ['alice@acme.com'],
+    });
+    const p = plan(d, live, ctx);
+    expect(ids(p.steps)).toEqual([
+      'disassociate-portal:acme-projects',
+      'associate-portal:acme-newco',
+      'set-profile-permissions:Standard',
+      'grant-user:alice@acme.com',
+    ]);
+    expect(p.steps[0]).toMatchObject({ action: 'delete', destructive: true, blastRadius: links });
+    expect(p.steps[1]).toMatchObject({ action: 'replace', destructive: false, before: { portal: { id: '7001' } } });
+    expect(p.steps[2]).toMatchObject({ before: null, after: ['view'] });
+    // As in DESIGN §9: the portal replace is one change, and its disassociate half counts nowhere.
+    expect(p.summary).toEqual({ add: 1, change: 2, remove: 0, destructive: 1 });
+    expect(p.apiCalls).toBe(4);
+  });
+
+  it('deactivates an active integration in one destructive step and does nothing when inactive', () => {
+    const links = { Accounts: 3, Contacts: 2, Deals: 1 };
+    const live = liveOrg({ users: ['alice@acme.com'], integration: { users: ['alice@acme.com'] }, links });
+    const d = desired({ state: 'deactivated', portal: null, warnings: ['integration.yaml:7:1: users are ignored'] });
+    const p = plan(d, live, ctx);
+    expect(p.steps).toEqual([
+      {
+        id: 'deactivate:acme-projects', kind: 'deactivate', action: 'delete', target: 'acme-projects',
+        destructive: true, manual: false, before: { portal: { id: '7001', name: 'acme-projects' } }, after: null,
+        blastRadius: links,
+      },
+    ]);
+    expect(p.summary).toEqual({ add: 0, change: 0, remove: 1, destructive: 1 });
+    expect(p.warnings).toEqual(['integration.yaml:7:1: users are ignored']);
+    expect(plan(d, liveOrg({ integration: 'inactive' }), ctx).steps).toEqual([]);
+  });
+
+  it('leaves blastRadius out when links were not read', () => {
+    const p = plan(desired({ state: 'deactivated' }), liveOrg(), ctx);
+    expect(p.steps[0]).not.toHaveProperty('blastRadius');
+  });
+});
+
+describe('plan: effective permissions, not how they are obtained', () => {
+  const bob = (userPermissions: Record<string, Permission[]> = {}) =>
+    liveOrg({ users: ['bob@acme.com'], integration: { users: ['bob@acme.com'], profilePermissions: { Standard: ['view'] }, userPermissions } });
+
+  it('leaves an override equal to the profile alone (and vice versa)', () => {
+    expect(plan(desired({ users: ['bob@acme.com'] }), bob({ 'bob@acme.com': ['view'] }), ctx).steps).toEqual([]);
+    expect(plan(desired({ users: [{ email: 'bob@acme.com', permissions: ['view'] }] }), bob(), ctx).steps).toEqual([]);
+  });
+
+  it('removes an override (after: null) when the profile would give something else', () => {
+    const live = bob({ 'bob@acme.com': ['view', 'edit'] });
+    const p = plan(desired({ users: ['bob@acme.com'] }), live, ctx);
+    expect(p.steps).toHaveLength(1);
+    expect(p.steps[0]).toMatchObject({ kind: 'set-user-permissions', before: ['view', 'edit'], after: null });
+  });
+
+  it('sets an override when a profile change would otherwise move the user', () => {
+    const live = bob();
+    const d = desired({ profiles: { Standard: ['view', 'create'] }, users: [{ email: 'bob@acme.com', permissions: ['view'] }] });
+    expect(plan(d, live, ctx).steps.map((s) => [s.id, s.after])).toEqual([
+      ['set-profile-permissions:Standard', ['view', 'create']],
+      ['set-user-permissions:bob@acme.com', ['view']],
+    ]);
+  });
+
+  it('grants a new user, with an override step only when it differs from the profile', () => {
+    const live = liveOrg({ users: ['new@acme.com', 'same@acme.com'], integration: { profilePermissions: { Standard: ['view'] } } });
+    const d = desired({
+      users: [{ email: 'new@acme.com', permissions: ['view', 'edit'] }, { email: 'same@acme.com', permissions: ['view'] }],
+    });
+    const p = plan(d, live, ctx);
+    expect(ids(p.steps)).toEqual(['grant-user:new@acme.com', 'grant-user:same@acme.com', 'set-user-permissions:new@acme.com']);
+    expect(p.steps[0]).toMatchObject({ after: ['view', 'edit'], reason: { kind: 'override' } });
+    expect(p.steps[2]).toMatchObject({ before: null, after: ['view', 'edit'], effective: { before: ['view'] } });
+  });
+
+  it('uses the live permissions of an unmanaged profile', () => {
+    const live = liveOrg({ users: [{ email: 'mia@acme.com', profile: 'Manager' }], integration: { profilePermissions: { Manager: ['view', 'edit'] } } });
+    const p = plan(desired({ users: ['mia@acme.com'] }), live, ctx);
+    expect(p.steps).toHaveLength(1);
+    expect(p.steps[0]).toMatchObject({ kind: 'grant-user', after: ['view', 'edit'], reason: { kind: 'profile', profile: 'Manager' } });
+  });
+});
+
+describe('plan: profile names from people', () => {
+  it('treats names like "constructor" and "__proto__" as plain profiles', () => {
+    const names = ['constructor', 'toString', '__proto__'];
+    const live = liveOrg({
+      profiles: ['Administrator', ...names],
+      users: names.map((profile, i) => ({ email: `p${i}@acme.com`, profile })),
+    });
+    const profiles = JSON.parse('{"constructor": ["view"], "__proto__": ["view", "edit"]}') as Record<string, Permission[]>;
+    const p = plan(desired({ profiles, users: ['p0@acme.com', 'p1@acme.com', 'p2@acme.com'] }), live, ctx);
+    expect(p.steps.map((s) => [s.id, s.after])).toEqual([
+      ['set-profile-permissions:__proto__', ['view', 'edit']],
+      ['set-profile-permissions:constructor', ['view']],
+      ['grant-user:p0@acme.com', ['view']],
+      ['grant-user:p1@acme.com', []],
+      ['grant-user:p2@acme.com', ['view', 'edit']],
+    ]);
+  });
+});
+
+describe('plan: API call estimate', () => {
+  it('batches grants and revokes 100 a call and sets profiles and overrides in one call each', () => {
+    const emails = Array.from({ length: 250 }, (_, i) => `user${String(i).padStart(3, '0')}@acme.com`);
+    const old = Array.from({ length: 101 }, (_, i) => `old${String(i).padStart(3, '0')}@acme.com`);
+    const live = liveOrg({ users: [...emails, ...old], integration: { users: old } });
+    const d = desired({
+      profiles: { Standard: ['view'], Manager: ['view'] },
+      users: emails.map((email, i) => (i < 2 ? { email, permissions: ['view', 'edit'] } : email)),
+    });
+    const p = plan(d, live, planCtx({ maxRevokePct: 100 }));
+    // 2 profiles → 1, 250 grants → 3, 2 overrides → 1, 101 revokes → 2
+    expect(p.apiCalls).toBe(7);
+  });
+});
+
+describe('plan: applying converges', () => {
+  it('plans nothing after its own steps are applied', () => {
+    const live = liveOrg({
+      users: ['alice@acme.com', 'bob@acme.com', { email: 'erin@acme.com', profile: 'Manager' }, 'frank@acme.com'],
+      integration: {
+        users: ['bob@acme.com', 'erin@acme.com'],
+        profilePermissions: { Standard: ['view', 'create', 'edit'], Manager: ALL },
+        userPermissions: { 'bob@acme.com': ['view', 'create'] },
+      },
+    });
+    for (const d of [
+      desired({ profiles: { Standard: ['view'] }, users: ['alice@acme.com', { email: 'frank@acme.com', permissions: ['view', 'edit'] }] }),
+      desired({ portal: { name: 'acme-newco', zscKeyVar: 'K', zscEmail: 'newco@acme.com' }, users: ['bob@acme.com'] }),
+      desired({ state: 'deactivated' }),
+    ]) {
+      const first = plan(d, live, planCtx({ maxRevokePct: 100 }));
+      expect(first.steps.length).toBeGreaterThan(0);
+      expect(plan(d, applyInMemory(live, first.steps), ctx).steps).toEqual([]);
+    }
+  });
+});
