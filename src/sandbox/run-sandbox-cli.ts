@@ -1,0 +1,54 @@
+import { describeFaults, parseFaults } from './faults.js';
+import { describeLimits, parseLimits } from './limits.js';
+import { effectiveCredentials, userByEmail } from './org-lookup.js';
+import { DEFAULT_SEED_PATH } from './state-store.js';
+import { startSandbox, type SandboxHandle } from './server.js';
+
+export interface RunSandboxCliOptions {
+  port?: number;
+  stateFile?: string;
+  seedFile?: string;
+  faults?: string;
+  limits?: string;
+  tokenTtlSec?: number;
+  zohoOnly?: boolean;
+  /** Prints one line (no trailing newline needed). */
+  stdout: (line: string) => void;
+  /** Also print one line per request (default true). */
+  logRequests?: boolean;
+}
+
+/**
+ * `zpi sandbox`: starts the sandbox and prints where it listens and which credentials to use.
+ * The caller owns the process: it handles SIGINT/SIGTERM by calling handle.close().
+ */
+export async function runSandboxCli(opts: RunSandboxCliOptions): Promise<SandboxHandle> {
+  const out = opts.stdout;
+  const faults = opts.faults ?? process.env.ZPI_SANDBOX_FAULTS;
+  const limits = opts.limits ?? process.env.ZPI_SANDBOX_LIMITS;
+  const handle = await startSandbox({
+    port: opts.port,
+    stateFile: opts.stateFile,
+    seed: opts.seedFile,
+    faults: faults ?? '',
+    limits: limits ?? '',
+    tokenTtlSec: opts.tokenTtlSec,
+    zohoOnly: opts.zohoOnly,
+    log: opts.logRequests === false ? undefined : (line) => out(line),
+  });
+  const state = handle.state();
+  out(`zpi sandbox listening on ${handle.url}`);
+  out(`  org     ${state.org.company_name} (${state.org.id})`);
+  out(`  state   ${opts.stateFile ?? 'in memory (lost on exit)'} · seed ${opts.seedFile ?? DEFAULT_SEED_PATH}`);
+  out(`  faults  ${describeFaults(parseFaults(faults))}`);
+  out(`  limits  ${describeLimits(parseLimits(limits))}`);
+  if (opts.zohoOnly) out('  mode    zoho-only: the integration settings endpoints answer 404, as on real Zoho');
+  // These are dummies that only this sandbox accepts; printing them leaks nothing.
+  out('Credentials (sandbox-only dummies, not secrets):');
+  for (const c of effectiveCredentials(state)) {
+    const profile = userByEmail(state, c.user)?.profile ?? '?';
+    out(`  ZOHO_CLIENT_ID=${c.client_id} ZOHO_CLIENT_SECRET=${c.client_secret} ZOHO_REFRESH_TOKEN=${c.refresh_token}   # acts as ${c.user} (${profile})`);
+  }
+  out(`Point zpi at it with ZPI_ENDPOINT=${handle.url} (or --endpoint ${handle.url}).`);
+  return handle;
+}

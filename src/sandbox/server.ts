@@ -1,0 +1,103 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { TokenStore } from './auth.js';
+import { FaultInjector, parseFaults } from './faults.js';
+import { handleRequest, type SandboxRuntime } from './handle-request.js';
+import { Limiter, parseLimits } from './limits.js';
+import { StateStore } from './state-store.js';
+import type { SandboxState } from './state-types.js';
+
+export interface SandboxOptions {
+  /** 0 or undefined: a random free port. The sandbox always binds 127.0.0.1 only. */
+  port?: number;
+  /** JSON state file, created from the seed when missing; undefined: state lives in memory only. */
+  stateFile?: string;
+  /** Path of a seed file or the state itself; default examples/sandbox/org.json. */
+  seed?: string | SandboxState;
+  /** 'rate=0.2,latency=50ms,reset=0.05,seed=7'; when undefined, env ZPI_SANDBOX_FAULTS. '' = none. */
+  faults?: string;
+  /** 'concurrency=5,projects=100/120s'; when undefined, env ZPI_SANDBOX_LIMITS. '' = none. */
+  limits?: string;
+  /** Lifetime of access tokens in seconds (fractions allowed, for tests); default 3600. */
+  tokenTtlSec?: number;
+  /**
+   * Serve only what Zoho publishes (WIRE.md A): the modelled integration endpoints (WIRE.md B) answer
+   * 404 INVALID_URL_PATTERN as real Zoho does, so the client's manual-step path can be exercised.
+   */
+  zohoOnly?: boolean;
+  /** One line per request: method, path (no query), status, duration, and for a faulted write whether it happened. */
+  log?: (line: string) => void;
+}
+
+export interface SandboxStats {
+  requests: number;
+  /** By HTTP status ("200", "429"…), plus "reset" for injected resets and "aborted" for clients that left. */
+  byStatus: Record<string, number>;
+  maxInFlight: number;
+}
+
+export interface SandboxHandle {
+  /** http://127.0.0.1:PORT — the accounts, api and projects base URL at once. */
+  url: string;
+  port: number;
+  /** Stops listening, drops every connection (idle keep-alive ones too) and waits for pending writes. */
+  close(): Promise<void>;
+  /** A deep copy of the current state. */
+  state(): SandboxState;
+  stats(): SandboxStats;
+}
+
+/** Starts the emulator of WIRE.md's endpoints. Throws SandboxStateError / SandboxOptionError on bad input. */
+export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHandle> {
+  const faults = new FaultInjector(parseFaults(opts.faults ?? process.env.ZPI_SANDBOX_FAULTS));
+  const limiter = new Limiter(parseLimits(opts.limits ?? process.env.ZPI_SANDBOX_LIMITS));
+  const store = await StateStore.open({ stateFile: opts.stateFile, seed: opts.seed });
+  const rt: SandboxRuntime = {
+    store,
+    tokens: new TokenStore(opts.tokenTtlSec ?? 3600),
+    faults,
+    limiter,
+    zohoOnly: opts.zohoOnly === true,
+    baseUrl: '',
+    stats: { requests: 0, byStatus: {}, maxInFlight: 0, inFlight: 0 },
+    log: opts.log ?? (() => undefined),
+  };
+  // Timeouts bound what a stalled client can hold; the sandbox must outlive any client misbehaviour.
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 });
+  server.on('request', (req, res) => {
+    handleRequest(rt, req, res).catch((err: unknown) => {
+      rt.log(`internal error: ${String(err)}`);
+      res.destroy();
+    });
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) socket.destroy();
+    else socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      rt.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    url: rt.baseUrl,
+    port,
+    close() {
+      closing ??= Promise.all([
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+        store.seal(),
+      ]).then(() => undefined);
+      return closing;
+    },
+    state: () => store.snapshot(),
+    stats: () => ({ requests: rt.stats.requests, byStatus: { ...rt.stats.byStatus }, maxInFlight: rt.stats.maxInFlight }),
+  };
+}
