@@ -24,8 +24,8 @@ export function writePrivate(path: string, text: string): void {
 
 /** `zpi plan`: 0 success, 1 error, 2 with --detailed-exitcode when changes are pending. */
 export async function planCommand(opts: PlanCommandOptions, io: Io): Promise<number> {
+  // Manifest warnings are part of the plan (plan.warnings) and rendered with it.
   const desired = loadManifest(opts.file);
-  for (const w of desired.warnings) io.err(`warning: ${w}\n`);
   const target = await openTarget(opts, io, desired.dc);
   try {
     const options = { allowDestructive: Boolean(opts.allowDestructive), maxRevokePct: opts.maxRevoke };

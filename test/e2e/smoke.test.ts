@@ -1,0 +1,26 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { e2e, type E2E } from './harness.js';
+
+describe('zpi end to end (built CLI against the sandbox)', () => {
+  let t: E2E;
+  beforeAll(async () => {
+    t = await e2e();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('plans, applies, and then has nothing left to do', async () => {
+    const manifest = `${process.cwd()}/integration.yaml`;
+    const plan = await t.run(['plan', '-f', manifest, '--detailed-exitcode']);
+    expect(plan.stderr).toBe('');
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('Plan: 3 to add, 4 to change, 1 to remove. 0 destructive.');
+    const apply = await t.run(['apply', '-f', manifest, '--auto-approve']);
+    expect(apply.code).toBe(0);
+    expect(apply.stderr).toContain('Apply complete: 3 added, 4 changed, 1 removed.');
+    const again = await t.run(['plan', '-f', manifest, '--detailed-exitcode']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('No changes. Live state matches');
+  });
+});
