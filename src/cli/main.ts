@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UserError } from '../model/errors.js';
 import { processIo, type Io } from './io.js';
 
@@ -104,17 +104,25 @@ function buildProgram(run: (r: Runner) => void): Command {
       run(async (io) => (await import('./commands/sandbox.js')).sandboxCommand(opts as never, io)),
     );
 
+  // A usage error names the command whose --help explains it; the root's examples show the loop.
+  for (const c of program.commands) c.showHelpAfterError(`(run zpi ${c.name()} --help for usage)`);
+  program.addHelpText(
+    'after',
+    '\nExamples:\n  zpi validate\n  zpi plan --sandbox\n  zpi apply --sandbox --auto-approve\n\n' +
+      'Run zpi <command> --help for its options and an example.',
+  );
+
   return program;
 }
 
 function intArg(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UserError(`expected a whole number, got "${v}"`);
+  if (!v.trim() || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError('Expected a whole number, 0 or more.');
   return n;
 }
 function floatArg(v: string): number {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0 || n > 100) throw new UserError(`expected a percentage 0–100, got "${v}"`);
+  if (!v.trim() || !Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError('Expected a percentage from 0 to 100.');
   return n;
 }
 

@@ -72,13 +72,22 @@ function planProblems(doc: Json): string[] {
   return problems;
 }
 
+function lineCol(text: string, pos: number): string {
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${pos - before.lastIndexOf('\n')}`;
+}
+
 /** Reads a plan saved with `zpi plan --out`; throws UserError saying what is wrong with it. */
 export function parsePlanFile(text: string, file: string): Plan {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new UserError(`${file}: not a zpi plan file: invalid JSON (${(err as Error).message})`);
+    // V8's message quotes the input; a plan file path might name anything (a .env file), so say where, not what.
+    const at = /at position (\d+)/.exec((err as Error).message);
+    const where = at ? ` at ${lineCol(text, Number(at[1]))}` : '';
+    throw new UserError(`${file}: not a zpi plan file: invalid JSON${where}`);
   }
   if (!isObject(doc)) throw new UserError(`${file}: not a zpi plan file: expected a JSON object`);
   if (doc.formatVersion !== PLAN_FORMAT_VERSION) {
