@@ -86,7 +86,7 @@ export function liveToManifest(live: Live): string {
   if (live.integration === null) {
     header.push(
       ' The integration settings could not be read (Zoho publishes no API for them):',
-      ' fill in the portal, profiles and users from Setup > Marketplace > Zoho > Projects.',
+      ' fill in the portal, profiles and users from Setup > Apps & Add-ons > Zoho Apps > Zoho Projects.',
     );
     const names = live.portals.map((p) => `${p.name} (id ${p.id})`).join(', ');
     if (names) header.push(` Portals this org can see: ${names}.`);

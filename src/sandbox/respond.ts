@@ -23,7 +23,7 @@ export function tooMany(message: string, headers: Record<string, string> = {}): 
  * answers: the client's error parsing must not assume JSON.
  */
 export function writeFault(res: ServerResponse, kind: Exclude<FaultKind, 'none' | 'reset'>): number {
-  const injected = '(sandbox fault injection)';
+  const injected = '(injected fault)';
   if (kind === '503') {
     const html = '<html><head><title>503 Service Temporarily Unavailable</title></head><body><h1>503 Service Temporarily Unavailable</h1></body></html>\n';
     if (!res.destroyed && !res.headersSent) {
