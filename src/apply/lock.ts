@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../model/errors.js';
@@ -29,23 +29,24 @@ export async function acquireLock(dir: string, org: string): Promise<ApplyLock> 
   const path = join(dir, `apply-${org.replace(/[^A-Za-z0-9_.-]/g, '_')}.lock`);
   const mine: LockContent = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), token: randomUUID() };
 
+  sweepTemps(dir, path);
+  const create = exclusiveCreate(path, `${JSON.stringify(mine)}\n`, mine.token);
   // After one stale takeover, finding the file again means another process won that race: a plain "held".
   let tookOver = false;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      writeFileSync(path, `${JSON.stringify(mine)}\n`, { flag: 'wx', mode: 0o600 });
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      if (create.attempt()) break;
+      const raw = readRaw(path);
+      // Removed between our open and read (its owner released it): try again, a few times at most.
+      if (raw === undefined && attempt < 3) continue;
+      const held = raw === undefined ? undefined : parse(raw);
+      if (tookOver || !held || !isStale(held)) throw heldError(org, path, held);
+      // Unlink only if the file is still the stale one we read, to narrow the race with another taker.
+      if (readRaw(path) === raw) tryUnlink(path);
+      tookOver = true;
     }
-    const raw = readRaw(path);
-    // Removed between our open and read (its owner released it): try again, a few times at most.
-    if (raw === undefined && attempt < 3) continue;
-    const held = raw === undefined ? undefined : parse(raw);
-    if (tookOver || !held || !isStale(held)) throw heldError(org, path, held);
-    // Unlink only if the file is still the stale one we read, to narrow the race with another taker.
-    if (readRaw(path) === raw) tryUnlink(path);
-    tookOver = true;
+  } finally {
+    create.done();
   }
 
   let released = false;
@@ -58,6 +59,58 @@ export async function acquireLock(dir: string, org: string): Promise<ApplyLock> 
   };
   process.on('exit', releaseSync);
   return { path, release: async () => releaseSync() };
+}
+
+/**
+ * Creates `path` holding `text`, only if it does not exist — and never as an empty or half-written
+ * file: the text goes to a private temp file first, which is then hard-linked to `path` (link fails
+ * with EEXIST like O_EXCL). Writing the lock in place instead left a window in which a kill -9 (found
+ * by scripts/crash-test.mjs) leaves an empty lock that no later apply can tell from a live one.
+ * Where hard links are not supported, falls back to an exclusive create-and-write.
+ */
+function exclusiveCreate(path: string, text: string, token: string): { attempt(): boolean; done(): void } {
+  const tmp = `${path}.${process.pid}.${token.slice(0, 8)}.tmp`;
+  let linkable = true;
+  try {
+    writeFileSync(tmp, text, { flag: 'wx', mode: 0o600 });
+  } catch {
+    linkable = false;
+  }
+  return {
+    attempt() {
+      try {
+        if (linkable) linkSync(tmp, path);
+        else writeFileSync(path, text, { flag: 'wx', mode: 0o600 });
+        return true;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') return false;
+        if (linkable && (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS')) {
+          linkable = false;
+          return this.attempt();
+        }
+        throw err;
+      }
+    },
+    done() {
+      if (linkable) tryUnlink(tmp);
+    },
+  };
+}
+
+/** Removes temp files of exclusiveCreate that a killed process left (`<lock>.<pid>.<hex>.tmp`, pid gone). */
+function sweepTemps(dir: string, path: string): void {
+  const prefix = `${path.slice(dir.length + 1)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = name.startsWith(prefix) ? /^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length)) : null;
+    if (m && isStale({ pid: Number(m[1]), hostname: hostname(), startedAt: '', token: '' })) tryUnlink(join(dir, name));
+  }
 }
 
 function heldError(org: string, path: string, held: LockContent | undefined): UserError {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -68,6 +68,23 @@ describe('acquireLock', () => {
     writeFileSync(lockPath(), '');
     await expect(acquireLock(dir, '60012345678')).rejects.toThrow(/may be running \(unreadable lock\); if it is not, remove /);
     expect(existsSync(lockPath())).toBe(true);
+  });
+
+  it('appears whole or not at all (written aside, then linked), and sweeps temp files a killed apply left', async () => {
+    mkdirSync(dir, { recursive: true });
+    // kill -9 between writing the temp file and linking it: the temp stays, with a dead pid in its name.
+    const leftover = join(dir, `apply-60012345678.lock.${deadPid()}.0123abcd.tmp`);
+    const alive = join(dir, `apply-60012345678.lock.${process.pid}.89abcdef.tmp`);
+    writeFileSync(leftover, '{}');
+    writeFileSync(alive, '{}');
+    const lock = await acquireLock(dir, '60012345678');
+    expect(existsSync(leftover)).toBe(false);
+    expect(existsSync(alive)).toBe(true); // its process may still be about to link it
+    rmSync(alive);
+    expect(readdirSync(dir)).toEqual(['apply-60012345678.lock']);
+    expect(JSON.parse(readFileSync(lockPath(), 'utf8'))).toMatchObject({ pid: process.pid });
+    await lock.release();
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('release leaves alone a lock that is no longer ours', async () => {

@@ -1,0 +1,170 @@
+/**
+ * Files and signals (issue 7), on the built CLI: plan files, the sandbox state, `.zpi/` and the apply
+ * lock are private to their owner (0600 / 0700) even under umask 000 and over an existing 0644 file;
+ * `.zpi/` is git-ignored; SIGINT (and SIGTERM) during apply exit 130 and release the lock, and a re-run
+ * finishes the job.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startSandboxProcess } from '../../scripts/crash-test.mjs';
+import { BIN, e2e, recordOutput, ROOT, SECRETS, type E2E } from './harness.js';
+
+const mode = (p: string): number => statSync(p).mode & 0o777;
+const octal = (n: number): string => `0${n.toString(8)}`;
+
+describe('files zpi writes are private, whatever the umask', () => {
+  let t: E2E;
+  let umask: number;
+  beforeAll(async () => {
+    t = await e2e();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+  // Children inherit the umask: 000 would leave any file created without an explicit mode world-readable.
+  beforeEach(() => {
+    umask = process.umask(0o000);
+  });
+  afterEach(() => {
+    process.umask(umask);
+  });
+
+  it('plan --out: 0600, also over an existing 0644 file', async () => {
+    const manifest = join(ROOT, 'examples', 'add-users.yaml');
+    expect((await t.run(['plan', '-f', manifest, '--out', 'fresh.plan'])).code).toBe(0);
+    expect(octal(mode(join(t.dir, 'fresh.plan')))).toBe('0600');
+    writeFileSync(join(t.dir, 'old.plan'), 'stale');
+    chmodSync(join(t.dir, 'old.plan'), 0o644);
+    expect((await t.run(['plan', '-f', manifest, '--out', 'old.plan'])).code).toBe(0);
+    expect(octal(mode(join(t.dir, 'old.plan')))).toBe('0600');
+    expect(readFileSync(join(t.dir, 'old.plan'), 'utf8')).toContain('"formatVersion": 1');
+  });
+
+  it('--sandbox: .zpi/ is 0700 and its state file 0600, also after writes', async () => {
+    const env = { ZOHO_CLIENT_ID: undefined, ZOHO_CLIENT_SECRET: undefined, ZOHO_REFRESH_TOKEN: undefined, ZPI_ENDPOINT: undefined, ZPI_ZSC_KEY: 'zsc-7001-secret' };
+    const manifest = join(ROOT, 'examples', 'add-users.yaml');
+    const r = await t.run(['apply', '--sandbox', '-f', manifest, '--auto-approve'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(octal(mode(join(t.dir, '.zpi')))).toBe('0700');
+    expect(octal(mode(join(t.dir, '.zpi', 'sandbox.json')))).toBe('0600');
+    expect(readdirSync(join(t.dir, '.zpi')).filter((f) => f.endsWith('.tmp') || f.endsWith('.lock'))).toEqual([]);
+  });
+
+  it('`zpi sandbox --state`: the state file is 0600 when created and after every write', async () => {
+    const state = join(t.dir, 'standalone', 'nested', 'state.json');
+    const sb = await startSandboxProcess({ state, cwd: t.dir });
+    try {
+      expect(octal(mode(state))).toBe('0600');
+      expect(octal(mode(join(t.dir, 'standalone', 'nested')))).toBe('0700');
+      const r = await t.run(['apply', '-f', join(ROOT, 'examples', 'add-users.yaml'), '--auto-approve', '--endpoint', sb.url], {
+        env: { ZOHO_CLIENT_ID: 'sandbox', ZOHO_CLIENT_SECRET: 'sandbox', ZOHO_REFRESH_TOKEN: 'sandbox', ZPI_ZSC_KEY: 'zsc-7001-secret' },
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect(octal(mode(state))).toBe('0600');
+    } finally {
+      await sb.kill('SIGTERM');
+      recordOutput(sb.output());
+    }
+  });
+
+  it('.zpi/ is git-ignored', () => {
+    expect(readFileSync(join(ROOT, '.gitignore'), 'utf8').split('\n')).toContain('.zpi/');
+    let git = true;
+    try {
+      execFileSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: ROOT, stdio: 'ignore' });
+    } catch {
+      git = false; // an unpacked tarball: the .gitignore line is what there is to check
+    }
+    if (git) {
+      for (const p of ['.zpi/sandbox.json', '.zpi/apply-60012345678.lock', 'examples/.zpi/sandbox.json']) {
+        expect(execFileSync('git', ['check-ignore', '--no-index', p], { cwd: ROOT, encoding: 'utf8' }).trim()).toBe(p);
+      }
+    }
+  });
+});
+
+/** Spawns `zpi apply` and resolves once its stderr matches `ready` (or it exits). */
+function startApply(t: E2E, args: string[], env: Record<string, string>, ready: RegExp) {
+  const child = spawn(process.execPath, [BIN, 'apply', ...args], {
+    cwd: t.dir,
+    env: {
+      PATH: process.env.PATH,
+      HOME: t.dir,
+      NO_COLOR: '1',
+      ZPI_ENDPOINT: t.sandbox.url,
+      ZOHO_CLIENT_ID: SECRETS.clientId,
+      ZOHO_CLIENT_SECRET: SECRETS.clientSecret,
+      ZOHO_REFRESH_TOKEN: SECRETS.refreshToken,
+      ZPI_ZSC_KEY: SECRETS.zsc7001,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>((resolve) =>
+    child.on('close', (code, signal) => {
+      recordOutput(out);
+      resolve({ code, signal, out });
+    }),
+  );
+  const reached = new Promise<boolean>((resolve) => {
+    child.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (ready.test(out)) resolve(true);
+    });
+    void closed.then(() => resolve(false));
+  });
+  return { child, closed, reached, output: () => out };
+}
+
+describe('signals during apply', () => {
+  let t: E2E;
+  const lockDir = (): string => join(t.dir, '.zpi');
+  const locks = (): string[] => (existsSync(lockDir()) ? readdirSync(lockDir()).filter((f) => f.endsWith('.lock')) : []);
+  beforeAll(async () => {
+    t = await e2e({ faults: 'latency=150ms' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s mid-run: exit 130, the lock is gone, and a re-run finishes the job', async (signal) => {
+    // A change with several calls: profile permissions, grants, overrides, revokes.
+    const manifest = join(t.dir, `${signal}.yaml`);
+    const base = readFileSync(join(ROOT, 'examples', 'add-users.yaml'), 'utf8');
+    writeFileSync(manifest, signal === 'SIGINT' ? base : base.replace('  - email: heidi@acme.com\n', '  - email: judy@acme.com\n    permissions: [view, edit]\n'));
+    const run = startApply(t, ['-f', manifest, '--auto-approve'], {}, /^\[1\/\d+\] .* ok/m);
+    expect(await run.reached, run.output()).toBe(true);
+    // The lock is held (and private) while steps run.
+    expect(locks()).toHaveLength(1);
+    expect(octal(mode(join(lockDir(), locks()[0]!)))).toBe('0600');
+    run.child.kill(signal);
+    const { code, out } = await run.closed;
+    expect(code, out).toBe(130);
+    expect(out).not.toMatch(/Apply complete/);
+    expect(locks()).toEqual([]);
+    const again = await t.run(['apply', '-f', manifest, '--auto-approve']);
+    expect(again.code, again.stderr).toBe(0);
+    const plan = await t.run(['plan', '-f', manifest, '--detailed-exitcode']);
+    expect(plan.code, plan.stdout).toBe(0);
+    expect(locks()).toEqual([]);
+  }, 20_000);
+
+  it('SIGINT while still reading (before any step): exit 130, lock gone, nothing written', async () => {
+    const manifest = join(t.dir, 'read.yaml');
+    writeFileSync(manifest, readFileSync(join(ROOT, 'examples', 'per-user-overrides.yaml'), 'utf8'));
+    const before = readFileSync(t.stateFile);
+    const run = startApply(t, ['-f', manifest, '--auto-approve'], {}, /$^/); // never "ready": poll for the lock
+    for (let i = 0; i < 300 && locks().length === 0 && run.child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(locks()).toHaveLength(1);
+    run.child.kill('SIGINT');
+    const { code, out } = await run.closed;
+    expect(code, out).toBe(130);
+    expect(out).not.toMatch(/^\[\d+\/\d+\]/m);
+    expect(locks()).toEqual([]);
+    expect(readFileSync(t.stateFile).equals(before)).toBe(true);
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * The secret-leak scan itself (issue 7). Every end-to-end test runs with known secrets and its
+ * harness scans, on close, stdout, stderr, every file under the test's dir (plans, exports, `.zpi/`
+ * and its locks; HOME is that dir too) for the client secret, refresh token, ZSC keys and every access
+ * token the sandbox issued. Here: the scan sees real tokens, covers the paths that print the most
+ * (saved plans, --json events, errors with a wrong key, faults and retries, a lock left by a killed
+ * apply), and it does catch a planted leak in each place and form.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertNoSecretsIn, BIN, e2e, issuedTokens, recordOutput, ROOT, SECRETS, type E2E } from './harness.js';
+
+describe('secret-leak scan over a run that prints and writes a lot', () => {
+  let t: E2E;
+  beforeAll(async () => {
+    t = await e2e();
+  });
+  afterAll(async () => {
+    // close() scans outputs and files for every secret and every token issued (the assertion under test).
+    await t.close();
+    expect(issuedTokens().length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('plans, saves, shows, applies with --json, fails on a wrong key, retries through faults, exports', async () => {
+    const swap = join(ROOT, 'examples', 'portal-swap.yaml');
+    const planned = await t.run(['plan', '-f', swap, '--allow-destructive', '--out', 'swap.plan', '--format', 'json']);
+    expect(planned.code).toBe(0);
+    expect(existsSync(join(t.dir, 'swap.plan'))).toBe(true);
+    expect((await t.run(['show', 'swap.plan', '--format', 'markdown'])).code).toBe(0);
+    // The wrong key for acme-newco: Zoho's INVALID_ZSC_KEY, and the key never shows up.
+    const wrong = await t.run(['apply', 'swap.plan', '--json'], { env: { ZPI_ZSC_KEY: SECRETS.zsc7001 } });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout + wrong.stderr).toContain('INVALID_ZSC_KEY');
+    // Retries print the errors they met: with faults on, they must be as clean.
+    await t.restart({ faults: 'rate=0.3,reset=0.1,seed=4' });
+    const applied = await t.run(['apply', '-f', swap, '--auto-approve', '--allow-destructive'], {
+      env: { ZPI_ZSC_KEY: SECRETS.zsc7002, ZPI_RETRIES: '10' },
+    });
+    expect(applied.code, applied.stderr).toBe(0);
+    await t.restart();
+    expect((await t.run(['export', '-o', 'exported.yaml'])).code).toBe(0);
+    expect((await t.run(['plan', '-f', swap, '--detailed-exitcode', '--diff'], { env: { ZPI_ZSC_KEY: SECRETS.zsc7002 } })).code).toBe(0);
+    // The run left files in all the places the scan walks.
+    expect(readdirSync(t.dir).sort()).toEqual(expect.arrayContaining(['exported.yaml', 'swap.plan']));
+    expect(t.sandbox.issuedTokens().length).toBeGreaterThan(0);
+  });
+
+  it('a lock left by a killed apply holds no secret either', async () => {
+    // The swapped org, one user fewer: a small, non-destructive change.
+    const manifest = join(t.dir, 'fewer.yaml');
+    writeFileSync(manifest, readFileSync(join(ROOT, 'examples', 'portal-swap.yaml'), 'utf8').replace('  - email: frank@acme.com\n', ''));
+    await t.restart({ faults: 'latency=300ms' });
+    const child = spawn(process.execPath, [BIN, 'apply', '-f', manifest, '--auto-approve'], {
+      cwd: t.dir,
+      env: {
+        PATH: process.env.PATH,
+        HOME: t.dir,
+        NO_COLOR: '1',
+        ZPI_ENDPOINT: t.sandbox.url,
+        ZOHO_CLIENT_ID: SECRETS.clientId,
+        ZOHO_CLIENT_SECRET: SECRETS.clientSecret,
+        ZOHO_REFRESH_TOKEN: SECRETS.refreshToken,
+        ZPI_ZSC_KEY: SECRETS.zsc7002,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const lockDir = join(t.dir, '.zpi');
+    const lock = await new Promise<string | undefined>((resolve) => {
+      const poll = setInterval(() => {
+        const found = existsSync(lockDir) ? readdirSync(lockDir).find((f) => f.endsWith('.lock')) : undefined;
+        if (found || child.exitCode !== null) {
+          clearInterval(poll);
+          resolve(found);
+        }
+      }, 10);
+    });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('close', r));
+    recordOutput(out);
+    expect(lock, out).toBeDefined();
+    // kill -9 skips every exit handler: the lock stays for the scan (and the next apply takes it over).
+    expect(readFileSync(join(lockDir, lock!), 'utf8')).toMatch(/"pid":\d+/);
+    await t.restart();
+    const next = await t.run(['apply', '-f', manifest, '--auto-approve'], { env: { ZPI_ZSC_KEY: SECRETS.zsc7002 } });
+    expect(next.code, next.stderr).toBe(0);
+    expect(readdirSync(lockDir).filter((f) => f.endsWith('.lock'))).toEqual([]);
+  }, 20_000);
+});
+
+describe('the scan catches a planted leak', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  const fresh = (): string => {
+    const d = mkdtempSync(join(tmpdir(), 'zpi-leak-'));
+    dirs.push(d);
+    return d;
+  };
+
+  it('in a file deep under .zpi/, in captured output, URL-encoded, base64, and an access token', () => {
+    const token = issuedTokens()[0]!;
+    expect(token).toMatch(/^1000\.[0-9a-f]+\.[0-9a-f]+$/);
+
+    const d1 = fresh();
+    mkdirSync(join(d1, '.zpi', 'deep'), { recursive: true });
+    writeFileSync(join(d1, '.zpi', 'deep', 'apply-1.lock'), `{"note": "${SECRETS.refreshToken}"}`);
+    expect(() => assertNoSecretsIn(d1)).toThrow(/leaked in .*apply-1\.lock/);
+
+    const d2 = fresh();
+    recordOutput(`Authorization: Zoho-oauthtoken ${token}`);
+    expect(() => assertNoSecretsIn(d2)).toThrow(/leaked in captured output/);
+
+    const d3 = fresh();
+    writeFileSync(join(d3, 'plan.json'), Buffer.from(SECRETS.zsc7002).toString('base64'));
+    expect(() => assertNoSecretsIn(d3)).toThrow(/leaked/);
+
+    const d4 = fresh();
+    writeFileSync(join(d4, 'x'), 'minted-by-the-test');
+    expect(() => assertNoSecretsIn(d4, ['minted-by-the-test'])).toThrow(/leaked/);
+
+    // And a clean dir passes.
+    assertNoSecretsIn(fresh());
+  });
+});
