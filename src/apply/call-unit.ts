@@ -50,7 +50,7 @@ export async function callUnit(unit: Unit, ctx: CallContext): Promise<UnitOutcom
     return { errors, attempts, retries, ms: ms() };
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
-    const info = errorInfo(err, ctx.secrets);
+    const info = withHint(errorInfo(err, ctx.secrets), steps[0]);
     return { errors: steps.map(() => info), attempts, retries, ms: ms() };
   }
 }
@@ -103,6 +103,14 @@ function itemError(step: Step, items: ItemResult[], secrets: Set<string>): Error
   if (!item) return { code: 'NO_RESULT', message: `Zoho's answer has no result for ${step.target}` };
   if (item.ok) return undefined;
   return { code: item.code, message: redact(item.message, secrets) };
+}
+
+/** What to check when Zoho refuses the key: the variable and the email, by name (never the key). */
+function withHint(info: ErrorInfo, step: Step | undefined): ErrorInfo {
+  if (step?.kind !== 'associate-portal' || info.code !== 'INVALID_ZSC_KEY') return info;
+  const { zscKeyVar, zscEmail, portal } = step.after;
+  const hint = `check that $${zscKeyVar} holds the ZSC key of portal ${portal.name} and that ${zscEmail} is the email it belongs to`;
+  return { ...info, message: `${info.message}; ${hint}` };
 }
 
 function errorInfo(err: UserError, secrets: Set<string>): ErrorInfo {

@@ -33,7 +33,7 @@ function describe(steps: Step[], plan: Plan): string {
   const brake = plan.brake;
   const revokes = steps.filter((s) => s.kind === 'revoke-user');
   const others = steps.filter((s) => s.kind !== 'revoke-user');
-  const parts = others.map(stepLabel);
+  const parts = others.map(destructiveLabel);
   if (revokes.length > 0 && brake) {
     parts.push(
       `revoking ${brake.revoking} of ${brake.withAccess} users with access (${Math.round(brake.pct)}% > ${brake.maxPct}%)`,
@@ -42,4 +42,11 @@ function describe(steps: Step[], plan: Plan): string {
     parts.push(...revokes.map(stepLabel));
   }
   return parts.length > LISTED ? `${parts.slice(0, LISTED).join(', ')} and ${parts.length - LISTED} more` : parts.join(', ');
+}
+
+/** What a destructive step does, in the words of the comment above ("disassociate portal acme-projects"). */
+function destructiveLabel(step: Step): string {
+  if (step.kind === 'disassociate-portal') return `disassociate portal ${step.target}`;
+  if (step.kind === 'deactivate') return 'deactivate the integration';
+  return stepLabel(step);
 }

@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline/promises';
+import { createInterface, type Interface } from 'node:readline';
 
 /** Everything a command touches of the outside world, passed in so tests can run commands in-process. */
 export interface Io {
@@ -31,13 +31,57 @@ export function processIo(noColor: boolean): Io {
     stderrTTY: Boolean(process.stderr.isTTY),
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
     color: stdoutTTY && !colorOff,
-    ask: async (question) => {
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      try {
-        return await rl.question(question);
-      } finally {
-        rl.close();
-      }
-    },
+    ask: terminalAsk(),
+  };
+}
+
+/**
+ * One line reader for the whole run, so answers typed ahead (the next `done` while a step's
+ * instructions are still printing) are kept, not dropped with a per-question reader. End of input
+ * (Ctrl+D) and Ctrl+C answer '' — which no prompt accepts, so the run stops without writing.
+ * Between questions the reader is paused, so it does not keep the process alive.
+ */
+function terminalAsk(): (question: string) => Promise<string> {
+  let rl: Interface | undefined;
+  let closed = false;
+  const typed: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  const answer = (line: string): void => {
+    const w = waiting.shift();
+    if (w) w(line);
+    else typed.push(line);
+  };
+  const reader = (): Interface => {
+    if (rl) return rl;
+    rl = createInterface({ input: process.stdin, output: process.stderr });
+    rl.on('line', answer);
+    rl.on('SIGINT', () => {
+      process.stderr.write('^C');
+      rl?.close();
+    });
+    rl.on('close', () => {
+      closed = true;
+      if (waiting.length > 0) process.stderr.write('\n');
+      for (const w of waiting.splice(0)) w('');
+    });
+    return rl;
+  };
+  return async (question) => {
+    const r = reader();
+    if (closed) {
+      process.stderr.write(`${question}\n`);
+      return '';
+    }
+    r.setPrompt(question);
+    r.prompt();
+    const next = typed.shift();
+    if (next !== undefined) {
+      process.stderr.write('\n');
+      r.pause();
+      return next;
+    }
+    const line = await new Promise<string>((resolve) => waiting.push(resolve));
+    if (!closed) r.pause();
+    return line;
   };
 }

@@ -99,6 +99,7 @@ function buildProgram(run: (r: Runner) => void): Command {
     .option('--seed <file>', 'seed org (default examples/sandbox/org.json)')
     .option('--faults <spec>', "fault injection, e.g. 'rate=0.2,latency=50ms,reset=0.05,seed=7' (also ZPI_SANDBOX_FAULTS)")
     .option('--limits <spec>', "Zoho-like limits, e.g. 'concurrency=5,projects=100/120s' (also ZPI_SANDBOX_LIMITS)")
+    .option('--zoho-only', 'serve only what Zoho publishes: the integration settings answer 404, so plans show manual steps')
     .addHelpText('after', '\nExample:\n  zpi sandbox --port 8800 --faults rate=0.1,seed=1')
     .action((opts: Record<string, unknown>) =>
       run(async (io) => (await import('./commands/sandbox.js')).sandboxCommand(opts as never, io)),
@@ -106,6 +107,9 @@ function buildProgram(run: (r: Runner) => void): Command {
 
   // A usage error names the command whose --help explains it; the root's examples show the loop.
   for (const c of program.commands) c.showHelpAfterError(`(run zpi ${c.name()} --help for usage)`);
+  for (const c of [program, ...program.commands]) {
+    c.configureOutput({ outputError: (text, write) => write(withPrefixSuggestion(text, c)) });
+  }
   program.addHelpText(
     'after',
     '\nExamples:\n  zpi validate\n  zpi plan --sandbox\n  zpi apply --sandbox --auto-approve\n\n' +
@@ -113,6 +117,21 @@ function buildProgram(run: (r: Runner) => void): Command {
   );
 
   return program;
+}
+
+/**
+ * commander suggests flags by edit distance only, so `--detailed` or `--allow` got no hint; a flag that
+ * starts an option's name (`--detailed` → `--detailed-exitcode`) is the likeliest meaning.
+ */
+function withPrefixSuggestion(text: string, c: Command): string {
+  const m = /^error: unknown option '(--[^'=]+)(=[^']*)?'\n$/.exec(text);
+  if (!m) return text;
+  const flag = m[1] as string;
+  const longs = [...c.options, ...(c.parent?.options ?? [])]
+    .map((o) => o.long)
+    .filter((l): l is string => l !== undefined && l.startsWith(flag));
+  if (longs.length === 0) return text;
+  return `${text}(Did you mean ${longs.length === 1 ? longs[0] : `one of ${longs.join(', ')}`}?)\n`;
 }
 
 function intArg(v: string): number {

@@ -1,4 +1,4 @@
-import { fingerprintSections } from '../model/fingerprint.js';
+import { fingerprintWithSections } from '../model/fingerprint.js';
 import type { Desired } from '../model/desired.js';
 import type { Live } from '../model/live.js';
 import type { Plan, PlanOptions } from '../model/plan.js';
@@ -25,20 +25,28 @@ export async function readAndPlan(desired: Desired, target: OpenTarget, options:
   } finally {
     bar.done();
   }
+  let readMs = performance.now() - started;
+  // One pass over the live state for the plan's fingerprint and the per-section ones (stale-plan messages).
+  const fingerprints = fingerprintWithSections(live);
   const ctx = {
     target: { org: { id: live.org.id, name: live.org.companyName }, endpointKind: target.kind, endpoint: target.endpoint },
     options,
+    liveFingerprint: fingerprints.fingerprint,
   };
   let result = plan(desired, live, ctx);
   // Link counts cost a call; only a step that drops links needs them (for its blast radius).
   const dropsLinks = result.steps.some((s) => s.kind === 'deactivate' || s.kind === 'disassociate-portal');
   if (dropsLinks && !live.links && live.integration) {
+    const t0 = performance.now();
     live = { ...live, links: await target.provider.readLinks() };
+    readMs += performance.now() - t0;
     result = plan(desired, live, ctx);
   }
-  result.liveSections = fingerprintSections(live);
+  // Link counts are not part of the fingerprint: reading them changed neither.
+  result.liveSections = fingerprints.sections;
   const calls = target.provider.stats().calls - callsBefore;
-  const secs = ((performance.now() - started) / 1000).toFixed(2);
+  // The time the reads took (planning is not reading).
+  const secs = (readMs / 1000).toFixed(2);
   const readSummary =
     `Read ${live.users.length} users, ${live.profiles.length} profiles, ${live.portals.length} portals ` +
     `in ${calls} calls (${secs} s).`;

@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../model/errors.js';
 import type { PlanTarget } from '../model/plan.js';
 import type { Provider } from '../provider/provider.js';
 import type { Io } from './io.js';
+import { retryPolicyFromEnv } from './retry-env.js';
 
 export interface TargetFlags {
   sandbox?: boolean;
@@ -32,17 +33,49 @@ function isLoopback(url: string): boolean {
 }
 
 /**
+ * What zpi talks to (see connect). With ZPI_STATS_FILE set, closing the target writes the API calls
+ * made and the process's peak memory there as JSON: `npm run bench` counts calls with it.
+ */
+export async function openTarget(flags: TargetFlags, io: Io, manifestDc?: string): Promise<OpenTarget> {
+  const target = await connect(flags, io, manifestDc);
+  const statsFile = io.env.ZPI_STATS_FILE;
+  if (!statsFile) return target;
+  return {
+    ...target,
+    close: async () => {
+      await target.close();
+      const { calls, retries, throttled, ...rest } = target.provider.stats();
+      const stats = { calls, retries, throttled, ...rest, maxRssKiB: process.resourceUsage().maxRSS };
+      writeFileSync(statsFile, `${JSON.stringify(stats)}\n`);
+    },
+  };
+}
+
+/**
  * Decides what zpi talks to: --sandbox (or no Zoho credentials and no endpoint) starts the embedded
  * sandbox in-process; --endpoint/ZPI_ENDPOINT points every base at one URL; otherwise real Zoho
  * in the data centre from ZOHO_DC or the manifest.
  */
-export async function openTarget(flags: TargetFlags, io: Io, manifestDc?: string): Promise<OpenTarget> {
-  const { createZohoProvider, credentialsFromEnv } = await import('../provider/index.js');
+async function connect(flags: TargetFlags, io: Io, manifestDc?: string): Promise<OpenTarget> {
+  const { checkTransport, createZohoProvider, credentialsFromEnv } = await import('../provider/index.js');
   const env = io.env;
   const endpoint = flags.endpoint ?? (flags.sandbox ? undefined : env.ZPI_ENDPOINT || undefined);
   const fromEnv = credentialsFromEnv(env);
   const haveCreds = Boolean(fromEnv.clientId && fromEnv.clientSecret && fromEnv.refreshToken);
-  const common = { concurrency: flags.concurrency ?? 5, insecureHttp: Boolean(flags.insecureHttp) };
+  // Some but not all credentials is a mistake (a CI secret not passed through), not a wish for the
+  // sandbox: planning and "applying" against the emulator would report success while Zoho is untouched.
+  const names = ['ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN'];
+  const missing = names.filter((n) => !env[n]);
+  if (!flags.sandbox && missing.length > 0 && missing.length < names.length) {
+    const set = names.filter((n) => env[n]);
+    const verb = (list: string[]): string => (list.length === 1 ? 'is' : 'are');
+    throw new UserError(
+      `${missing.join(' and ')} ${verb(missing)} not set, but ${set.join(' and ')} ${verb(set)}: ` +
+        'set all three to reach Zoho, or none to use the embedded sandbox',
+    );
+  }
+  // ZPI_RETRIES / ZPI_RETRY_MIN_MS / ZPI_RETRY_MAX_MS tune the reads' retries too, not only apply's steps.
+  const common = { concurrency: flags.concurrency ?? 5, insecureHttp: Boolean(flags.insecureHttp), retry: retryPolicyFromEnv(env) };
 
   if (flags.sandbox || (!endpoint && !haveCreds)) {
     if (!flags.sandbox) {
@@ -57,6 +90,9 @@ export async function openTarget(flags: TargetFlags, io: Io, manifestDc?: string
   }
 
   if (endpoint) {
+    // First of all: an unsafe or malformed URL is refused before credentials are looked at or any
+    // connection is made (plain http off loopback would carry the OAuth token in clear).
+    checkTransport(endpoint, common.insecureHttp, 'endpoint');
     const loopback = isLoopback(endpoint);
     if (!haveCreds && !loopback) {
       throw new UserError('set ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN to reach ' + new URL(endpoint).host);

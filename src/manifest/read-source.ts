@@ -60,13 +60,23 @@ function readBounded(fd: number): ReadResult {
  * `/dev/stdin`, which is opened like any path (`zpi export | zpi validate /dev/stdin`).
  */
 export function readSource(path: string): ReadResult {
+  // Standard input can be read once; `-` answers the same bytes every time (`zpi plan -f - --diff`).
+  if (path === '-' || path === '/dev/stdin') return (stdinResult ??= readPath(path));
+  return readPath(path);
+}
+
+let stdinResult: ReadResult | undefined;
+
+function readPath(path: string): ReadResult {
   let fd: number;
   let owned = true;
   try {
     fd = openSync(path === '-' ? '/dev/stdin' : path, 'r');
   } catch (e) {
-    // Platforms without /dev/stdin: fall back to the descriptor itself.
-    if (path !== '-') return { error: `cannot read file: ${readErrorReason(e)}` };
+    // Platforms without /dev/stdin, and a stdin that is a socket (Node's child_process pipes, some CI
+    // runners), which Linux refuses to open by path with ENXIO: fall back to the descriptor itself.
+    const stdinSocket = path === '/dev/stdin' && (e as NodeJS.ErrnoException).code === 'ENXIO';
+    if (path !== '-' && !stdinSocket) return { error: `cannot read file: ${readErrorReason(e)}` };
     fd = 0;
     owned = false;
   }

@@ -13,8 +13,20 @@ export interface Problem {
   message: string;
 }
 
+// C0 and C1 controls, DEL and the Unicode line/paragraph separators.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * A message quoting user input stays one printable line: a key or value holding a line break, a
+ * bare CR or an ESC (terminal escape sequences) is shown escaped (`\r`, `\u001b`), never raw.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROL, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function formatProblem(p: Problem): string {
-  return `${p.file}:${p.line}:${p.col}: ${p.message}`;
+  return `${p.file}:${p.line}:${p.col}: ${escapeControls(p.message)}`;
 }
 
 /** One or more problems in manifest files; every one is reported, not just the first. */

@@ -30,8 +30,8 @@ export interface E2E {
   stateFile: string;
   /** Runs the built CLI in `dir` against the sandbox; extra env merges over the defaults. */
   run(args: string[], opts?: { env?: Record<string, string | undefined>; input?: string }): Promise<RunResult>;
-  /** Restarts the sandbox on the same state file (e.g. with faults). */
-  restart(opts?: { faults?: string; limits?: string }): Promise<void>;
+  /** Restarts the sandbox on the same state file (e.g. with faults, or zohoOnly: the integration endpoints answer 404). */
+  restart(opts?: { faults?: string; limits?: string; zohoOnly?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,12 +50,29 @@ export function secretSeed(mutate?: (seed: Seed) => void): Seed {
 }
 
 const outputs: string[] = [];
+/** Access tokens the harness's sandboxes minted; secrets like the others (collected before each close). */
+const tokens = new Set<string>();
+const collectTokens = (sb: SandboxHandle): void => {
+  for (const t of sb.issuedTokens()) tokens.add(t);
+};
 
-export async function e2e(opts: { seed?: Seed; faults?: string; limits?: string } = {}): Promise<E2E> {
+/** Adds text a test captured itself (e.g. from a long-running `zpi sandbox`) to the next secret scan. */
+export function recordOutput(...texts: string[]): void {
+  outputs.push(...texts);
+}
+
+export async function e2e(opts: { seed?: Seed; faults?: string; limits?: string; zohoOnly?: boolean } = {}): Promise<E2E> {
   const dir = mkdtempSync(join(tmpdir(), 'zpi-e2e-'));
   const stateFile = join(dir, 'sandbox-state.json');
   const seed = opts.seed ?? secretSeed();
-  let sandbox = await startSandbox({ port: 0, stateFile, seed: seed as never, faults: opts.faults ?? '', limits: opts.limits ?? '' });
+  let sandbox = await startSandbox({
+    port: 0,
+    stateFile,
+    seed: seed as never,
+    faults: opts.faults ?? '',
+    limits: opts.limits ?? '',
+    zohoOnly: opts.zohoOnly,
+  });
   let port = sandbox.port;
   const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
@@ -94,11 +111,13 @@ export async function e2e(opts: { seed?: Seed; faults?: string; limits?: string 
       });
     },
     async restart(r = {}) {
+      collectTokens(sandbox);
       await sandbox.close();
-      sandbox = await startSandbox({ port, stateFile, faults: r.faults ?? '', limits: r.limits ?? '' });
+      sandbox = await startSandbox({ port, stateFile, faults: r.faults ?? '', limits: r.limits ?? '', zohoOnly: r.zohoOnly });
       port = sandbox.port;
     },
     async close() {
+      collectTokens(sandbox);
       await sandbox.close();
       assertNoSecretsIn(dir);
       rmSync(dir, { recursive: true, force: true });
@@ -107,21 +126,45 @@ export async function e2e(opts: { seed?: Seed; faults?: string; limits?: string 
   return handle;
 }
 
-/** Every file zpi wrote under `dir` (plans, exports, locks) and every captured output is free of secrets. */
-export function assertNoSecretsIn(dir: string): void {
+/** The forms a secret could leak in: as is, URL-encoded, JSON-escaped, base64. */
+function leakForms(secret: string): string[] {
+  return [...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), Buffer.from(secret).toString('base64')])];
+}
+
+/**
+ * Every file zpi wrote under `dir` (plans, exports, `.zpi/` with its locks, anything else: HOME is
+ * `dir` too) and every captured output (stdout and stderr of every run, plus recordOutput) is free of
+ * the known secrets — client secret, refresh token, ZSC keys — and of every access token the harness's
+ * sandboxes issued, in any of leakForms(). `extra` adds values a test minted itself.
+ */
+export function assertNoSecretsIn(dir: string, extra: string[] = []): void {
   const texts = [...outputs];
   outputs.length = 0;
+  const files: string[] = [];
   const walk = (d: string): void => {
     for (const name of readdirSync(d)) {
       const p = join(d, name);
       // The sandbox's own state file is the emulated Zoho server's database, not something zpi wrote.
       if (p.endsWith('sandbox-state.json')) continue;
       if (statSync(p).isDirectory()) walk(p);
-      else texts.push(readFileSync(p, 'utf8'));
+      else {
+        files.push(p);
+        texts.push(readFileSync(p, 'latin1'));
+      }
     }
   };
   walk(dir);
-  for (const secret of Object.values(SECRETS).filter((s) => s.startsWith('S3CRET'))) {
-    for (const t of texts) expect(t.includes(secret), `secret ${secret.slice(0, 12)}… leaked`).toBe(false);
+  const secrets = [...Object.values(SECRETS).filter((s) => s.startsWith('S3CRET')), ...tokens, ...extra];
+  for (const secret of secrets) {
+    for (const form of leakForms(secret)) {
+      const i = texts.findIndex((t) => t.includes(form));
+      const where = i < 0 ? '' : i < texts.length - files.length ? ' in captured output' : ` in ${files[i - (texts.length - files.length)]}`;
+      expect(i, `secret ${secret.slice(0, 12)}… leaked${where}`).toBe(-1);
+    }
   }
+}
+
+/** Access tokens issued so far by the harness's sandboxes (for tests that check the scan itself). */
+export function issuedTokens(): string[] {
+  return [...tokens];
 }

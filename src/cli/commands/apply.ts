@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { acquireLock, executePlan, formatStepLine, formatSummary, type ApplyEvent } from '../../apply/index.js';
-import { loadManifest } from '../../manifest/load-manifest.js';
+import { acquireLock, executePlan, formatStepLine, formatSummary, type ApplyEvent, type ApplyLock } from '../../apply/index.js';
+import { preflight } from '../../apply/preflight.js';
+import { displayName, loadManifest } from '../../manifest/load-manifest.js';
 import { UserError } from '../../model/errors.js';
 import { fingerprint, fingerprintSections } from '../../model/fingerprint.js';
 import type { Plan, Step } from '../../model/plan.js';
@@ -26,50 +27,67 @@ export async function applyCommand(opts: ApplyCommandOptions, io: Io): Promise<n
   // With --json, stdout carries only events; everything for people goes to stderr.
   const show = opts.json ? io.err : io.out;
   const saved = opts.planfile ? readSavedPlan(opts.planfile) : undefined;
-  const desired = loadManifest(saved ? saved.manifest.file : opts.file);
-  for (const w of desired.warnings) io.err(`warning: ${w}\n`);
+  const desired = loadManifest(saved ? savedManifestPath(saved, io) : opts.file);
+  // Without a plan file the rendered plan carries the manifest's warnings (plan.warnings).
+  if (saved) for (const w of desired.warnings) io.err(`warning: ${w}\n`);
   if (saved && desired.hash !== saved.manifest.hash) {
     throw new UserError(`plan is stale: ${desired.file} changed since the plan was made; run zpi plan again`);
   }
   const target = await openTarget(opts, io, desired.dc);
+  // Held from the read to the last write, as Terraform holds its state lock: two applies must not
+  // both plan from the same live state and then write one after the other. The manifest's org is the
+  // org the plan will check it reaches.
+  let lock: ApplyLock | undefined;
+  const onSignal = (): void => {
+    void (lock?.release() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
   try {
+    lock = await acquireLock(join(io.cwd, '.zpi'), desired.org);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     const plan = saved ? await checkFresh(saved, target, io) : await planToApply(opts, desired, target, io, show);
     if (!plan) return 1;
     if (plan.steps.length === 0) {
-      show(`No changes. Live state matches ${desired.file}.\n`);
+      // Without a plan file the rendered plan above already said so.
+      if (saved) show(`No changes. Live state matches ${desired.file}.\n`);
+      // Log parsers always get a closing summary event, also when there was nothing to do.
+      if (opts.json) {
+        const summary: ApplyEvent = { type: 'summary', ok: true, done: [], remaining: [], counts: { added: 0, changed: 0, removed: 0 }, calls: 0, retries: 0, ms: 0 };
+        io.out(`${JSON.stringify(summary)}\n`);
+      }
       return 0;
     }
-    const lock = await acquireLock(join(io.cwd, '.zpi'), plan.target.org.id);
-    const onSignal = (): void => {
-      void lock.release().finally(() => process.exit(130));
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    try {
-      const result = await executePlan(plan, target.provider, {
-        env: io.env,
-        retry: retryPolicyFromEnv(io.env),
-        allowDestructive: plan.options.allowDestructive || Boolean(opts.allowDestructive),
-        autoApprove: Boolean(opts.autoApprove) || !io.interactive,
-        confirmManual: io.interactive && !opts.autoApprove ? (step, lines) => confirmManual(step, lines, io) : undefined,
-        onEvent: (e: ApplyEvent) => {
-          if (opts.json) io.out(`${JSON.stringify(e)}\n`);
-          else if (e.type !== 'summary') {
-            const line = formatStepLine(e, { color: io.color });
-            if (line) io.err(`${line}\n`);
-          }
-        },
-      });
-      io.err(`${formatSummary(result, plan)}\n`);
-      return result.ok ? 0 : 1;
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      await lock.release();
-    }
+    const result = await executePlan(plan, target.provider, {
+      env: io.env,
+      retry: retryPolicyFromEnv(io.env),
+      allowDestructive: plan.options.allowDestructive || Boolean(opts.allowDestructive),
+      autoApprove: Boolean(opts.autoApprove) || !io.interactive,
+      confirmManual: io.interactive && !opts.autoApprove ? (step, lines) => confirmManual(step, lines, io) : undefined,
+      onEvent: (e: ApplyEvent) => {
+        if (opts.json) io.out(`${JSON.stringify(e)}\n`);
+        else if (e.type !== 'summary') {
+          const line = formatStepLine(e, { color: io.color });
+          if (line) io.err(`${line}\n`);
+        }
+      },
+    });
+    io.err(`${formatSummary(result, plan)}\n`);
+    return result.ok ? 0 : 1;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await lock?.release();
     await target.close();
   }
+}
+
+/** Where a saved plan's manifest is: a plan made with `-f -` checks the manifest piped in again. */
+function savedManifestPath(saved: Plan, io: Io): string {
+  if (saved.manifest.file !== displayName('-')) return saved.manifest.file;
+  if (io.interactive) {
+    throw new UserError('this plan was made from a manifest on standard input: pipe the same manifest in again (zpi apply PLANFILE < integration.yaml)');
+  }
+  return '-';
 }
 
 function readSavedPlan(file: string): Plan {
@@ -79,7 +97,15 @@ function readSavedPlan(file: string): Plan {
   } catch (err) {
     throw new UserError(`cannot read plan file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  return parsePlanFile(text, file);
+  try {
+    return parsePlanFile(text, file);
+  } catch (err) {
+    // `zpi apply integration.yaml` is an easy slip: say how to apply a manifest.
+    if (err instanceof UserError && /\.ya?ml$/i.test(file)) {
+      throw new UserError(`${err.message}; to apply a manifest, use zpi apply -f ${file}`);
+    }
+    throw err;
+  }
 }
 
 /** A saved plan applies only to the live state it was made from (reviewing it was the approval). */
@@ -110,12 +136,8 @@ async function planToApply(
   const { plan, readSummary } = await readAndPlan(desired, target, options, io);
   show(`${renderText(plan, { color: io.color, header: planHeader('apply', desired, plan), readSummary })}\n`);
   if (plan.steps.length === 0) return plan;
-  const destructive = plan.steps.filter((s) => s.destructive);
-  if (destructive.length > 0 && !options.allowDestructive) {
-    throw new UserError(
-      `plan has ${destructive.length} destructive step(s) (${destructive.map((s) => s.id).join(', ')}); re-run with --allow-destructive`,
-    );
-  }
+  // Refuse (destructive without approval, ZSC key variable unset) before asking, with executePlan's words.
+  preflight(plan, io.env, options.allowDestructive);
   if (opts.autoApprove) return plan;
   if (!io.interactive) {
     throw new UserError('no terminal to confirm the changes: re-run with --auto-approve, or save a plan with --out and apply it');

@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { liveToManifest } from '../../manifest/export-manifest.js';
 import type { Io } from '../io.js';
 import { progressBar } from '../progress.js';
 import { openTarget, type TargetFlags } from '../target.js';
+import { writeOutputFile } from '../write-output.js';
 
 /** `zpi export`: the live integration as a manifest that validates and plans to zero changes. */
 export async function exportCommand(opts: TargetFlags & { output?: string }, io: Io): Promise<number> {
@@ -11,8 +11,12 @@ export async function exportCommand(opts: TargetFlags & { output?: string }, io:
     const bar = progressBar(io, 'reading users');
     const live = await target.provider.read({ onProgress: bar.update }).finally(bar.done);
     const text = liveToManifest(live);
+    // Without readable settings (real Zoho) or without a portal, the export is a skeleton to fill in.
+    if (live.integration === null || (live.integration.status === 'active' && live.integration.portal === null)) {
+      io.err('note: the exported manifest is incomplete (see its header comment): add the portal, profiles and users before planning.\n');
+    }
     if (opts.output) {
-      writeFileSync(opts.output, text);
+      writeOutputFile(opts.output, text);
       io.err(`Wrote ${opts.output} (org ${live.org.id}). The ZSC key is referenced as \${ZPI_ZSC_KEY}, never stored.\n`);
     } else {
       io.out(text);

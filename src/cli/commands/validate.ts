@@ -1,4 +1,4 @@
-import { checkFiles } from '../../manifest/load-manifest.js';
+import { checkFiles, displayName } from '../../manifest/load-manifest.js';
 import { formatProblem } from '../../model/errors.js';
 import type { Io } from '../io.js';
 
@@ -17,7 +17,7 @@ export async function validate(opts: ValidateOptions, io: Io): Promise<number> {
   } else if (problems.length > 0) {
     for (const p of problems) io.err(`${formatProblem(p)}\n`);
   } else {
-    io.out(`${files.length === 1 ? `${files[0]} is valid` : `${files.length} manifests are valid`}.\n`);
+    io.out(`${files.length === 1 ? `${displayName(files[0] as string)} is valid` : `${files.length} manifests are valid`}.\n`);
   }
   return problems.length > 0 ? 1 : 0;
 }

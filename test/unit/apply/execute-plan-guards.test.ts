@@ -29,7 +29,7 @@ describe('executePlan: preflight refusals write nothing', () => {
     const err = await run(swap, p).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toBe(
-      'plan has 1 destructive step(s) (portal acme-projects); re-run with --allow-destructive',
+      'plan has 1 destructive step(s) (disassociate portal acme-projects); re-run with --allow-destructive',
     );
     expect(p.calls).toEqual([]);
   });
@@ -80,7 +80,9 @@ describe('executePlan: the ZSC key', () => {
     expect(p.sequence).toEqual([
       { method: 'associatePortal', args: { portalId: '7002', zscKey: KEY, email: 'owner@acme.com' } },
     ]);
-    expect(result.failed).toMatchObject({ code: 'INVALID_ZSC_KEY', message: 'the ZSC key (sensitive) does not belong to owner@acme.com' });
+    expect(result.failed).toMatchObject({ code: 'INVALID_ZSC_KEY', message: expect.stringMatching(/^the ZSC key \(sensitive\) does not belong to owner@acme\.com; /) });
+    // Says what to check, by name: the variable and the email.
+    expect(result.failed?.message).toMatch(/; check that \$\w+ holds the ZSC key of portal acme-newco and that owner@acme\.com is the email it belongs to$/);
     const summary = formatSummary(result);
     expect(summary).toContain('INVALID_ZSC_KEY: the ZSC key (sensitive) does not belong');
     for (const text of [JSON.stringify(events), JSON.stringify(result), summary]) expect(text).not.toContain(KEY);

@@ -1,0 +1,226 @@
+/**
+ * `zpi apply` for what can hurt: the mass-revoke brake, a portal swap, deactivation (each refused
+ * without approval, byte-identical org), the apply lock between concurrent runs, and the terminal
+ * prompt (util-linux `script` gives a real pseudo-terminal).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, e2e, recordOutput, ROOT, SECRETS, type E2E } from './harness.js';
+import { ex, expectConverged, expectRefused, orgView, progressLines, stateBytes } from './org-state.js';
+
+describe('destructive changes', () => {
+  let t: E2E;
+  beforeAll(async () => {
+    t = await e2e();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('the mass-revoke brake refuses revoking over 25% unless allowed or --max-revoke is raised', async () => {
+    // Live: alice, carol, erin, grace, heidi have access; keeping two revokes 3 of 5 (60%).
+    writeFileSync(
+      join(t.dir, 'few.yaml'),
+      readFileSync(join(ROOT, 'integration.yaml'), 'utf8').replace(/^users:[\s\S]*$/m, 'users:\n  - email: alice@acme.com\n  - email: carol@acme.com\n'),
+    );
+    const plan = await t.run(['plan', '-f', 'few.yaml']);
+    expect(plan.stdout).toContain('Mass-revoke brake: this plan revokes 3 of the 5 users with access (60%)');
+    expect(plan.stdout).toContain('Plan: 0 to add, 2 to change, 3 to remove. 3 destructive — apply needs --allow-destructive.');
+    const r = await expectRefused(t, ['apply', '-f', 'few.yaml', '--auto-approve']);
+    expect(r.stderr).toBe('error: plan has 3 destructive step(s) (revoking 3 of 5 users with access (60% > 25%)); re-run with --allow-destructive\n');
+    const ok = await t.run(['apply', '-f', 'few.yaml', '--auto-approve', '--max-revoke', '90']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(orgView(t).users).toEqual(['alice@acme.com', 'carol@acme.com']);
+    await expectConverged(t, 'few.yaml');
+  });
+
+  it('a portal swap is refused without --allow-destructive, then done with it', async () => {
+    copyFileSync(ex('portal-swap'), join(t.dir, 'swap.yaml'));
+    const plan = await t.run(['plan', '-f', 'swap.yaml']);
+    expect(plan.stdout).toMatch(/^-\/\+ portal +acme-projects → acme-newco +DESTRUCTIVE$/m);
+    expect(plan.stdout).toContain('drops every project link: 30 Accounts, 12 Contacts, 4 Deals (Potentials)');
+    const r = await expectRefused(t, ['apply', '-f', 'swap.yaml', '--auto-approve'], { env: { ZPI_ZSC_KEY: SECRETS.zsc7002 } });
+    expect(r.stderr).toBe('error: plan has 1 destructive step(s) (disassociate portal acme-projects); re-run with --allow-destructive\n');
+    // A plan saved without the approval is refused the same way.
+    expect((await t.run(['plan', '-f', 'swap.yaml', '--out', 'swap.json'])).code).toBe(0);
+    const saved = await expectRefused(t, ['apply', 'swap.json'], { env: { ZPI_ZSC_KEY: SECRETS.zsc7002 } });
+    expect(saved.stderr).toMatch(/destructive step\(s\).*--allow-destructive/);
+
+    // Approved on plan, recorded in the saved plan.
+    expect((await t.run(['plan', '-f', 'swap.yaml', '--allow-destructive', '--out', 'swap.json'])).code).toBe(0);
+    const done = await t.run(['apply', 'swap.json'], { env: { ZPI_ZSC_KEY: SECRETS.zsc7002 } });
+    expect(done.code, done.stderr).toBe(0);
+    expect(progressLines(done.stderr)[0]).toMatch(/^\[1\/\d+\] - portal acme-projects … ok/);
+    expect(progressLines(done.stderr)[1]).toMatch(/^\[2\/\d+\] -\/\+ portal acme-newco … ok/);
+    expect(orgView(t)).toMatchObject({
+      status: 'active',
+      portal: '7002',
+      users: ['alice', 'bob', 'carol', 'dave', 'frank'].map((n) => `${n}@acme.com`),
+      overrides: { 'bob@acme.com': ['view'] },
+      links: { Accounts: 0, Contacts: 0, Deals: 0 },
+    });
+    await expectConverged(t, 'swap.yaml', { ZPI_ZSC_KEY: SECRETS.zsc7002 });
+  });
+
+  it('a swap back with the wrong key stops after the disassociate; a re-run with the right key converges', async () => {
+    copyFileSync(join(ROOT, 'integration.yaml'), join(t.dir, 'integration.yaml'));
+    const r = await t.run(['apply', '--auto-approve', '--allow-destructive'], { env: { ZPI_ZSC_KEY: SECRETS.zsc7002 } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^\[2\/\d+\] -\/\+ portal acme-projects … failed: INVALID_ZSC_KEY: /m);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(/^Apply failed at step \[2\/\d+\] portal acme-projects: INVALID_ZSC_KEY: .*1 step of \d+ completed; run `zpi apply` again/);
+    expect(orgView(t).portal).toBeNull();
+    // What is left is no longer destructive: there is no portal to drop.
+    const rerun = await t.run(['apply', '--auto-approve']);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(orgView(t).portal).toBe('7001');
+    await expectConverged(t, 'integration.yaml');
+  });
+
+  it('deactivation needs --allow-destructive; after it, first setup works again', async () => {
+    const r = await expectRefused(t, ['apply', '-f', ex('deactivate'), '--auto-approve']);
+    expect(r.stderr).toBe('error: plan has 1 destructive step(s) (deactivate the integration); re-run with --allow-destructive\n');
+    // A portal left in the manifest is ignored, with one warning (not one from the plan and one from apply).
+    writeFileSync(join(t.dir, 'off.yaml'), `${readFileSync(ex('deactivate'), 'utf8')}portal:\n  name: acme-projects\n`);
+    const done = await t.run(['apply', '-f', 'off.yaml', '--auto-approve', '--allow-destructive']);
+    expect(done.code, done.stderr).toBe(0);
+    expect((done.stdout + done.stderr).match(/portal is ignored because state is deactivated/g)).toHaveLength(1);
+    expect(orgView(t)).toMatchObject({ status: 'inactive', portal: null, users: [] });
+    await expectConverged(t, ex('deactivate'));
+    const again = await t.run(['apply', '--auto-approve']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(orgView(t)).toMatchObject({ status: 'active', portal: '7001' });
+    await expectConverged(t, 'integration.yaml');
+  });
+});
+
+describe('the apply lock', () => {
+  let t: E2E;
+  beforeAll(async () => {
+    t = await e2e({ faults: 'latency=100ms' });
+    copyFileSync(join(ROOT, 'integration.yaml'), join(t.dir, 'integration.yaml'));
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('two applies at once: one runs, the other refuses at once and writes nothing', async () => {
+    const [a, b] = await Promise.all([t.run(['apply', '--auto-approve']), t.run(['apply', '--auto-approve'])]);
+    const [won, lost] = a.code === 0 ? [a, b] : [b, a];
+    expect(won.code, won.stderr).toBe(0);
+    expect(lost.code).toBe(1);
+    expect(lost.stdout).toBe('');
+    expect(lost.stderr).toMatch(
+      /^error: another zpi apply for org 60012345678 is running \(pid \d+, since [^)]+\); if it is not, remove \S*\.zpi\/apply-60012345678\.lock\n$/,
+    );
+    expect(won.stderr).toContain('Apply complete: 3 added, 4 changed, 1 removed.');
+  });
+
+  it('a lock left by a killed apply is taken over; SIGINT releases it', async () => {
+    writeFileSync(join(t.dir, 'integration.yaml'), readFileSync(join(ROOT, 'examples/add-users.yaml'), 'utf8'));
+    await t.restart({ faults: 'latency=300ms' });
+    const lock = join(t.dir, '.zpi', 'apply-60012345678.lock');
+    const kill = (signal: NodeJS.Signals): Promise<number | null> =>
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, [BIN, 'apply', '--auto-approve'], {
+          cwd: t.dir,
+          env: { PATH: process.env.PATH, HOME: t.dir, NO_COLOR: '1', ZPI_ENDPOINT: t.sandbox.url, ZOHO_CLIENT_ID: SECRETS.clientId, ZOHO_CLIENT_SECRET: SECRETS.clientSecret, ZOHO_REFRESH_TOKEN: SECRETS.refreshToken },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+        // Mid-read: the lock is held from before the first call.
+        const poll = setInterval(() => {
+          if (!existsSync(lock) || !readFileSync(lock, 'utf8').includes(`"pid":${child.pid},`)) return;
+          clearInterval(poll);
+          setTimeout(() => child.kill(signal), 100);
+        }, 10);
+        child.on('close', (code, sig) => {
+          recordOutput(out);
+          resolve(code ?? (sig ? -1 : null));
+        });
+      });
+    expect(await kill('SIGKILL')).toBe(-1);
+    expect(existsSync(lock)).toBe(true);
+    expect(await kill('SIGINT')).toBe(130);
+    expect(existsSync(lock)).toBe(false);
+    await t.restart({});
+    const r = await t.run(['apply', '--auto-approve']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(lock)).toBe(false);
+    await expectConverged(t, 'integration.yaml');
+  });
+});
+
+const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).stdout?.includes('util-linux') ?? false;
+const sh = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+describe.skipIf(!hasScript)('on a terminal (util-linux script)', () => {
+  let t: E2E;
+  beforeAll(async () => {
+    t = await e2e();
+    copyFileSync(join(ROOT, 'integration.yaml'), join(t.dir, 'integration.yaml'));
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  /** Runs zpi on a pseudo-terminal, typing `input`; returns what the terminal showed and the exit code. */
+  function onTty(args: string[], input: string, env: Record<string, string> = {}): Promise<{ code: number; screen: string }> {
+    const cmd = [process.execPath, BIN, ...args].map(sh).join(' ');
+    return new Promise((resolve, reject) => {
+      const child = spawn('script', ['-qec', cmd, '/dev/null'], {
+        cwd: t.dir,
+        env: {
+          PATH: process.env.PATH,
+          HOME: t.dir,
+          TERM: 'xterm',
+          ZPI_ENDPOINT: t.sandbox.url,
+          ZOHO_CLIENT_ID: SECRETS.clientId,
+          ZOHO_CLIENT_SECRET: SECRETS.clientSecret,
+          ZOHO_REFRESH_TOKEN: SECRETS.refreshToken,
+          ZPI_ZSC_KEY: SECRETS.zsc7001,
+          ...env,
+        },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let screen = '';
+      child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (screen += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        recordOutput(screen);
+        resolve({ code: code ?? -1, screen });
+      });
+      child.stdin.end(input);
+    });
+  }
+
+  it('colours the plan on a terminal, but never with NO_COLOR or --no-color', async () => {
+    const coloured = await onTty(['plan'], '');
+    expect(coloured.code, coloured.screen).toBe(0);
+    expect(coloured.screen).toContain('\x1b[');
+    for (const [args, env] of [[['plan'], { NO_COLOR: '1' }], [['--no-color', 'plan'], {}]] as const) {
+      const plain = await onTty([...args], '', env);
+      expect(plain.code, plain.screen).toBe(0);
+      expect(plain.screen).toContain('Plan: 3 to add');
+      expect(plain.screen).not.toContain('\x1b[3'); // no colours (line-editing codes aside)
+      expect(plain.screen).not.toContain('\x1b[1m');
+    }
+  });
+
+  it('asks for yes: anything else cancels and writes nothing; yes applies', async () => {
+    const before = stateBytes(t);
+    const no = await onTty(['apply'], 'no\n', { NO_COLOR: '1' });
+    expect(no.code).toBe(1);
+    expect(no.screen).toContain("Do you want to apply these changes? Only 'yes' will be accepted:");
+    expect(no.screen).toContain('Apply cancelled; nothing was changed.');
+    expect(stateBytes(t).equals(before)).toBe(true);
+    const yes = await onTty(['apply'], 'yes\n', { NO_COLOR: '1' });
+    expect(yes.code).toBe(0);
+    expect(yes.screen).toContain('Apply complete: 3 added, 4 changed, 1 removed.');
+    await expectConverged(t, 'integration.yaml');
+  });
+});

@@ -1,0 +1,233 @@
+/**
+ * `zpi apply` through the everyday scenarios of the issue list: first setup, adding and removing
+ * users, permission changes, per-user overrides, saved and stale plans, the refusals (no terminal,
+ * missing or wrong ZSC key) and the output contracts (progress lines on stderr, `--json` events on
+ * stdout). Every refusal leaves the org byte-identical. Destructive changes: apply-destructive.test.ts.
+ */
+import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { e2e, ROOT, secretSeed, type E2E } from './harness.js';
+import { ALL, ex, expectConverged, expectRefused, orgView, perms, progressLines, stateBytes } from './org-state.js';
+
+describe('first setup, then the everyday changes', () => {
+  let t: E2E;
+  beforeAll(async () => {
+    t = await e2e({
+      seed: secretSeed((s) => {
+        s.integration = { status: 'inactive', portal_id: null, users: [], profile_permissions: {}, user_permissions: {} };
+      }),
+    });
+    copyFileSync(ex('first-setup'), join(t.dir, 'integration.yaml'));
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('refuses without a terminal unless --auto-approve', async () => {
+    const r = await expectRefused(t, ['apply']);
+    expect(r.stdout).toContain('+ portal  acme-projects');
+    expect(r.stderr).toBe('error: no terminal to confirm the changes: re-run with --auto-approve, or save a plan with --out and apply it\n');
+  });
+
+  it('refuses before any write when the ZSC key variable is not set, naming it', async () => {
+    const r = await expectRefused(t, ['apply', '--auto-approve'], { env: { ZPI_ZSC_KEY: undefined } });
+    expect(r.stderr).toBe('error: ZSC key variable $ZPI_ZSC_KEY is not set; the associate-portal step needs it\n');
+    const empty = await expectRefused(t, ['apply', '--auto-approve'], { env: { ZPI_ZSC_KEY: '' } });
+    expect(empty.stderr).toContain('$ZPI_ZSC_KEY is not set');
+  });
+
+  it('a wrong ZSC key fails the associate step with INVALID_ZSC_KEY and writes nothing', async () => {
+    const before = stateBytes(t);
+    const r = await t.run(['apply', '--auto-approve'], { env: { ZPI_ZSC_KEY: 'S3CRET-not-the-key-000' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    const failed = r.stderr.split('\n').filter((l) => l.includes('INVALID_ZSC_KEY'));
+    expect(failed[0]).toMatch(/^\[1\/5\] \+ portal acme-projects … failed: INVALID_ZSC_KEY: .*the ZSC key and email do not match the owner of portal acme-projects/);
+    expect(failed[0]).toContain('check that $ZPI_ZSC_KEY holds the ZSC key of portal acme-projects and that owner@acme.com is the email it belongs to');
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(
+      /^Apply failed at step \[1\/5\] portal acme-projects: INVALID_ZSC_KEY: .*0 steps of 5 completed; run `zpi apply` again to finish the rest\.$/,
+    );
+    expect(r.stderr + r.stdout).not.toContain('S3CRET-not-the-key-000');
+    expect(stateBytes(t).equals(before)).toBe(true);
+    expect(orgView(t).portal).toBeNull();
+    // The same as events: started, failed with the code, a summary that says not ok.
+    const json = await t.run(['apply', '--auto-approve', '--json'], { env: { ZPI_ZSC_KEY: 'S3CRET-not-the-key-000' } });
+    expect(json.code).toBe(1);
+    const events = json.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    expect(events.map((e) => e.type)).toEqual(['step_started', 'step_failed', 'summary']);
+    expect(events[1]).toMatchObject({ stepId: 'associate-portal:acme-projects', error: { code: 'INVALID_ZSC_KEY' } });
+    expect(events[2]).toMatchObject({ ok: false, failed: { code: 'INVALID_ZSC_KEY' } });
+    expect(json.stdout).not.toContain('S3CRET-not-the-key-000');
+    expect(stateBytes(t).equals(before)).toBe(true);
+  });
+
+  it('associates the portal with $ZPI_ZSC_KEY, sets profiles and grants users', async () => {
+    const r = await t.run(['apply', '--auto-approve']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(progressLines(r.stderr)).toEqual([
+      expect.stringMatching(/^\[1\/5\] \+ portal acme-projects … ok \(\d+\.\d s\)$/),
+      expect.stringMatching(/^\[2\/5\] ~ profile Administrator … ok/),
+      expect.stringMatching(/^\[3\/5\] ~ profile Standard … ok/),
+      expect.stringMatching(/^\[4\/5\] \+ grant alice@acme\.com … ok/),
+      expect.stringMatching(/^\[5\/5\] \+ grant bob@acme\.com … ok/),
+    ]);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('Apply complete: 3 added, 2 changed, 0 removed.');
+    expect(orgView(t)).toMatchObject({
+      status: 'active',
+      portal: '7001',
+      users: ['alice@acme.com', 'bob@acme.com'],
+      profiles: { Administrator: ALL, Standard: perms('view', 'create') },
+      overrides: {},
+    });
+  });
+
+  it('applying twice changes nothing', async () => {
+    const before = stateBytes(t);
+    const r = await t.run(['apply', '--auto-approve']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/No changes\./g)).toHaveLength(1);
+    expect(r.stderr).toBe('');
+    expect(stateBytes(t).equals(before)).toBe(true);
+    await expectConverged(t, 'integration.yaml');
+  });
+
+  it('adds users', async () => {
+    copyFileSync(ex('add-users'), join(t.dir, 'integration.yaml'));
+    const r = await t.run(['apply', '--auto-approve']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}\+ grant +erin@acme\.com/m);
+    expect(orgView(t).users).toEqual(
+      ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'].map((n) => `${n}@acme.com`),
+    );
+    expect(orgView(t).overrides).toEqual({ 'bob@acme.com': ['view'] });
+    await expectConverged(t, 'integration.yaml');
+  });
+
+  it('removes users (a few: under the mass-revoke brake)', async () => {
+    const manifest = readFileSync(join(t.dir, 'integration.yaml'), 'utf8').replace('  - email: heidi@acme.com\n', '');
+    writeFileSync(join(t.dir, 'integration.yaml'), manifest);
+    const r = await t.run(['apply', '--auto-approve']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(progressLines(r.stderr)).toEqual([expect.stringMatching(/^\[1\/1\] - revoke heidi@acme\.com … ok/)]);
+    expect(orgView(t).users).not.toContain('heidi@acme.com');
+    await expectConverged(t, 'integration.yaml');
+  });
+
+  it('changes profile permissions', async () => {
+    const manifest = readFileSync(join(t.dir, 'integration.yaml'), 'utf8').replace('Standard: [view, create, edit]', 'Standard: [view]');
+    writeFileSync(join(t.dir, 'integration.yaml'), manifest);
+    const r = await t.run(['apply', '--auto-approve']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}~ profile Standard +view,create,edit → view$/m);
+    expect(orgView(t).profiles.Standard).toEqual(['view']);
+    await expectConverged(t, 'integration.yaml');
+  });
+
+  it('sets and removes per-user overrides', async () => {
+    copyFileSync(ex('per-user-overrides'), join(t.dir, 'integration.yaml'));
+    // It also revokes erin, frank and grace: 3 of 7 (43%) is over the default brake.
+    const r = await t.run(['apply', '--auto-approve', '--max-revoke', '50']);
+    expect(r.code, r.stderr).toBe(0);
+    const org = orgView(t);
+    expect(org.users).toEqual(['alice', 'bob', 'carol', 'dave', 'judy'].map((n) => `${n}@acme.com`));
+    // carol's override equals her profile (Standard): her access does not change, so no step sets it.
+    expect(org.overrides).toEqual({ 'bob@acme.com': ['view'], 'dave@acme.com': ALL });
+    expect(org.profiles).toMatchObject({ Standard: perms('view', 'create', 'edit'), 'Sales Rep': ['view'], Support: perms('view', 'create') });
+    await expectConverged(t, 'integration.yaml');
+
+    // Dropping dave's override puts him back on his profile.
+    const manifest = readFileSync(join(t.dir, 'integration.yaml'), 'utf8').replace(
+      /(- email: dave@acme\.com\n)\s+permissions: \[view, create, edit, delete\][^\n]*\n/,
+      '$1',
+    );
+    expect(manifest).not.toContain('[view, create, edit, delete]');
+    writeFileSync(join(t.dir, 'integration.yaml'), manifest);
+    const back = await t.run(['apply', '--auto-approve']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout).toMatch(/^ {2}~ user +dave@acme\.com +view,create,edit,delete → view,create,edit \(profile Standard\)$/m);
+    expect(orgView(t).overrides).toEqual({ 'bob@acme.com': ['view'] });
+    await expectConverged(t, 'integration.yaml');
+  });
+});
+
+describe('saved plans, stale plans, events', () => {
+  let t: E2E;
+  beforeAll(async () => {
+    t = await e2e();
+    copyFileSync(join(ROOT, 'integration.yaml'), join(t.dir, 'integration.yaml'));
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('a plan made stale by another apply is refused, naming what changed', async () => {
+    expect((await t.run(['plan', '--out', 'plan.json'])).code).toBe(0);
+    // Someone else changes the org in between.
+    const other = await t.run(['apply', '-f', ex('add-users'), '--auto-approve']);
+    expect(other.code, other.stderr).toBe(0);
+    const r = await expectRefused(t, ['apply', 'plan.json']);
+    expect(r.stderr).toBe('error: plan is stale: integration changed in org 60012345678 since the plan was made; run zpi plan again\n');
+  });
+
+  it('a plan made stale by an edited manifest is refused, naming the file', async () => {
+    expect((await t.run(['plan', '--out', 'plan.json'])).code).toBe(0);
+    appendFileSync(join(t.dir, 'integration.yaml'), '# reviewed\n');
+    const r = await expectRefused(t, ['apply', 'plan.json']);
+    expect(r.stderr).toBe('error: plan is stale: integration.yaml changed since the plan was made; run zpi plan again\n');
+  });
+
+  it('a saved plan applies without asking (reviewing it was the approval)', async () => {
+    expect((await t.run(['plan', '--out', 'plan.json'])).code).toBe(0);
+    const r = await t.run(['apply', 'plan.json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(/^Apply complete: /);
+    await expectConverged(t, 'integration.yaml');
+    // The same plan again: the org moved on (its own apply), so it is stale now.
+    const again = await expectRefused(t, ['apply', 'plan.json']);
+    expect(again.stderr).toMatch(/^error: plan is stale: integration changed/);
+  });
+
+  it('a saved plan with nothing to do says so and exits 0', async () => {
+    expect((await t.run(['plan', '--out', 'noop.json'])).code).toBe(0);
+    const r = await t.run(['apply', 'noop.json']);
+    expect(r).toMatchObject({ code: 0, stdout: 'No changes. Live state matches integration.yaml.\n' });
+  });
+
+  it('a plan made from a manifest on stdin is checked against the manifest piped in again', async () => {
+    const manifest = readFileSync(join(t.dir, 'integration.yaml'), 'utf8').replace('  - email: heidi@acme.com\n', '');
+    expect((await t.run(['plan', '-f', '-', '--out', 'stdin-plan.json'], { input: manifest })).code).toBe(0);
+    const edited = await expectRefused(t, ['apply', 'stdin-plan.json'], { input: `${manifest}# edited\n` });
+    expect(edited.stderr).toBe('error: plan is stale: <stdin> changed since the plan was made; run zpi plan again\n');
+    const r = await t.run(['apply', 'stdin-plan.json'], { input: manifest });
+    expect(r.code, r.stderr).toBe(0);
+    expect(progressLines(r.stderr)).toEqual([expect.stringMatching(/^\[1\/1\] - revoke heidi@acme\.com … ok/)]);
+    // Back to the file for the tests below.
+    expect((await t.run(['apply', '--auto-approve'])).code).toBe(0);
+  });
+
+  it('a plan file that is not a plan is one clear error', async () => {
+    const yaml = await expectRefused(t, ['apply', 'integration.yaml']);
+    expect(yaml.stderr).toBe('error: integration.yaml: not a zpi plan file: invalid JSON; to apply a manifest, use zpi apply -f integration.yaml\n');
+    const missing = await expectRefused(t, ['apply', 'nope.json']);
+    expect(missing.stderr).toBe('error: cannot read plan file nope.json: ENOENT\n');
+  });
+
+  it('--json prints one event per line on stdout; people get stderr', async () => {
+    const manifest = readFileSync(join(t.dir, 'integration.yaml'), 'utf8').replace('  - email: heidi@acme.com\n', '  - email: judy@acme.com\n');
+    writeFileSync(join(t.dir, 'integration.yaml'), manifest);
+    const r = await t.run(['apply', '--auto-approve', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const events = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; stepId?: string; ok?: boolean });
+    expect(events.map((e) => e.type)).toEqual(['step_started', 'step_done', 'step_started', 'step_done', 'summary']);
+    expect(events.filter((e) => e.type === 'step_done').map((e) => e.stepId)).toEqual(['grant-user:judy@acme.com', 'revoke-user:heidi@acme.com']);
+    expect(events.at(-1)).toMatchObject({ type: 'summary', ok: true, counts: { added: 1, changed: 0, removed: 1 } });
+    expect(r.stderr).toContain('zpi apply · integration.yaml');
+    expect(r.stderr).not.toMatch(/^\[\d+\/\d+\]/m);
+    // Nothing to do: still exactly one summary event.
+    const noop = await t.run(['apply', '--auto-approve', '--json']);
+    expect(noop.code).toBe(0);
+    const last = noop.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string });
+    expect(last.map((e) => e.type)).toEqual(['summary']);
+  });
+});

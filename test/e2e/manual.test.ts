@@ -1,0 +1,115 @@
+/**
+ * Manual mode, as against real Zoho: the sandbox serves only what Zoho publishes (zohoOnly), so the
+ * integration's settings have no API. The plan marks those steps manual and prints Setup
+ * instructions; `apply --auto-approve` stops before the first one and says why; on a terminal,
+ * apply walks the administrator through each step. Nothing is ever written.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, e2e, recordOutput, ROOT, SECRETS, type E2E } from './harness.js';
+import { stateBytes } from './org-state.js';
+
+const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).stdout?.includes('util-linux') ?? false;
+const sh = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+describe('manual mode (zoho-only sandbox)', () => {
+  let t: E2E;
+  let state: Buffer;
+  beforeAll(async () => {
+    t = await e2e({ zohoOnly: true });
+    copyFileSync(join(ROOT, 'examples/first-setup.yaml'), join(t.dir, 'integration.yaml'));
+    state = stateBytes(t);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('plan marks the integration steps manual and prints Setup instructions', async () => {
+    const r = await t.run(['plan', '--detailed-exitcode']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toMatch(/^ {2}\+ portal +acme-projects \(manual\)$/m);
+    expect(r.stdout).toMatch(/^ {2}\+ grant +alice@acme\.com .*\(manual\)$/m);
+    expect(r.stdout).toContain('      1. Sign in to Zoho CRM as an administrator.\n      2. Open Setup > Apps & Add-ons > Zoho Apps > Zoho Projects.\n');
+    expect(r.stdout).toContain('enter the ZSC key (its value is in $ZPI_ZSC_KEY) and the email address it belongs to, owner@acme.com.');
+    expect(r.stdout).toContain("Zoho publishes no API for the integration's settings");
+    expect(r.stdout).toContain('Apply will walk you through 5 manual Setup steps in Zoho CRM.');
+    expect(r.stdout).not.toContain(SECRETS.zsc7001);
+    const json = JSON.parse((await t.run(['plan', '--format', 'json'])).stdout);
+    expect(json.manual).toBe(true);
+    expect(json.steps.every((s: { manual: boolean }) => s.manual)).toBe(true);
+    const md = await t.run(['plan', '--format', 'markdown']);
+    expect(md.stdout).toContain("> Zoho publishes no API for the integration's settings");
+    expect(md.stdout).toMatch(/^\+ {3}portal {2}acme-projects \(manual\)$/m);
+    expect(stateBytes(t).equals(state)).toBe(true);
+  });
+
+  it('apply --auto-approve stops before the first manual step and says why; nothing written', async () => {
+    // A manual associate is typed into Setup by the admin: it needs no key in the environment.
+    for (const env of [{}, { ZPI_ZSC_KEY: undefined }]) {
+      const r = await t.run(['apply', '--auto-approve'], { env });
+      expect(r.code).toBe(1);
+      expect(r.stderr).not.toContain('internal error');
+      expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(
+        'Apply stopped before manual step [1/5] portal acme-projects: Zoho has no API for it, so an administrator must do it in Zoho CRM Setup, ' +
+          'and without a terminal zpi cannot ask whether it is done. 0 steps of 5 completed; do it (`zpi plan` prints the Setup instructions), ' +
+          'then run `zpi apply` again to finish the rest.',
+      );
+      expect(stateBytes(t).equals(state)).toBe(true);
+    }
+  });
+
+  it('a saved manual plan stops the same way; --json says where it stopped', async () => {
+    expect((await t.run(['plan', '--out', 'manual.json'])).code).toBe(0);
+    const r = await t.run(['apply', 'manual.json', '--json']);
+    expect(r.code).toBe(1);
+    const events = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: 'summary',
+      ok: false,
+      done: [],
+      stoppedAtManual: 'associate-portal:acme-projects',
+      manualStop: { reason: 'cannot-confirm', index: 1, total: 5 },
+    });
+    expect(stateBytes(t).equals(state)).toBe(true);
+  });
+
+  it.skipIf(!hasScript)('on a terminal, apply shows each manual step and waits for "done"', async () => {
+    const cmd = [process.execPath, BIN, 'apply'].map(sh).join(' ');
+    const screen = await new Promise<{ code: number; text: string }>((resolve, reject) => {
+      const child = spawn('script', ['-qec', cmd, '/dev/null'], {
+        cwd: t.dir,
+        env: {
+          PATH: process.env.PATH,
+          HOME: t.dir,
+          TERM: 'xterm',
+          NO_COLOR: '1',
+          ZPI_ENDPOINT: t.sandbox.url,
+          ZOHO_CLIENT_ID: SECRETS.clientId,
+          ZOHO_CLIENT_SECRET: SECRETS.clientSecret,
+          ZOHO_REFRESH_TOKEN: SECRETS.refreshToken,
+        },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let text = '';
+      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        recordOutput(text);
+        resolve({ code: code ?? -1, text });
+      });
+      // Typed ahead: the answers are kept until each question comes. Three steps done, then no more.
+      child.stdin.end('yes\ndone\ndone\ndone\nnot yet\n');
+    });
+    expect(screen.text).toContain('Manual step: associate-portal:acme-projects (Zoho has no API for it). In Zoho CRM:');
+    expect(screen.text).toMatch(/\[1\/5\] \+ portal acme-projects … done \(confirmed by the administrator\)/);
+    expect(screen.text).toMatch(/\[3\/5\] ~ profile Standard … done \(confirmed by the administrator\)/);
+    expect(screen.text).toContain('Apply stopped at manual step [4/5] grant alice@acme.com: not confirmed as done. 3 steps of 5 completed;');
+    expect(screen.text).not.toContain('internal error');
+    expect(screen.code).toBe(1);
+    expect(stateBytes(t).equals(state)).toBe(true);
+  });
+});
