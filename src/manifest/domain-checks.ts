@@ -48,18 +48,21 @@ export function domainChecks(root: unknown, index: NodeIndex): DomainFindings {
   }
 
   if (Array.isArray(root.users)) {
-    const firstLine = new Map<string, number>();
+    // By index: positions are looked up only for the duplicates (a manifest may list 100,000 users).
+    const firstAt = new Map<string, number>();
     root.users.forEach((u, i) => {
       if (!isObj(u)) return;
       const email = typeof u.email === 'string' ? u.email.toLowerCase() : undefined;
-      const ptr = pointer('/users', i);
-      checkPermissions(u.permissions, pointer(ptr, 'permissions'), email ? `user ${email}` : 'user entry');
+      if (u.permissions !== undefined) {
+        checkPermissions(u.permissions, pointer(pointer('/users', i), 'permissions'), email ? `user ${email}` : 'user entry');
+      }
       if (email === undefined) return;
-      const pos = posOf(ptr);
-      const first = firstLine.get(email);
+      const first = firstAt.get(email);
       // Emails compare case-insensitively (DESIGN §2): Bob@ and bob@ are the same CRM user.
-      if (first !== undefined) problems.push({ pos, message: `user ${email} is listed twice (first at line ${first})` });
-      else firstLine.set(email, pos.line);
+      if (first !== undefined) {
+        const line = posOf(pointer('/users', first)).line;
+        problems.push({ pos: posOf(pointer('/users', i)), message: `user ${email} is listed twice (first at line ${line})` });
+      } else firstAt.set(email, i);
     });
   }
 

@@ -43,6 +43,8 @@ export function envRefProblems(root: unknown, index: NodeIndex): LocatedMessage[
   const out: LocatedMessage[] = [];
   const visit = (v: unknown, ptr: string): void => {
     if (typeof v === 'string') {
+      // Most strings hold no `$` at all: nothing to check, no position to look up.
+      if (ptr !== ZSC_KEY_POINTER && !v.includes('$')) return;
       const pos = index.get(ptr)?.pos ?? { line: 1, col: 1 };
       const bad = syntaxProblems(v);
       for (const message of bad) out.push({ pos, message });
@@ -62,7 +64,7 @@ export function envRefProblems(root: unknown, index: NodeIndex): LocatedMessage[
       for (const [k, item] of Object.entries(v)) {
         // A reference in a key (a profile name) is as wrong as one in a value.
         const bad = k.includes('${') ? syntaxProblems(k) : [];
-        const keyPos = index.get(pointer(ptr, k))?.keyPos;
+        const keyPos = k.includes('${') ? index.get(pointer(ptr, k))?.keyPos : undefined;
         if (keyPos && k.includes('${')) {
           const msgs = bad.length > 0 ? bad : [`key "${k}" contains a \${…} reference: references are only allowed in portal.zscKey`];
           for (const message of msgs) out.push({ pos: keyPos, message });

@@ -1,6 +1,6 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Desired } from '../model/desired.js';
-import { formatProblem, type Problem } from '../model/errors.js';
+import { escapeControls, formatProblem, type Problem } from '../model/errors.js';
 import { sha256 } from '../model/fingerprint.js';
 import { buildDesired } from './build-desired.js';
 import { decodeSource } from './decode-source.js';
@@ -9,7 +9,7 @@ import { envRefProblems } from './env-refs.js';
 import type { ZpiManifest } from './manifest.gen.js';
 import { schemaProblems } from './schema-check.js';
 import { yamlMessage, yamlProblems } from './yaml-errors.js';
-import { documentToJs, type LocatedMessage } from './yaml-to-js.js';
+import { documentToJs, type LocatedMessage, type NodeIndex } from './yaml-to-js.js';
 
 export type ParseResult = { desired: Desired } | { problems: Problem[] };
 
@@ -31,12 +31,22 @@ export function sortProblems(problems: Problem[]): Problem[] {
  * load-manifest.ts. Order: encoding → YAML → schema → `${…}` references → domain rules.
  */
 export function parseManifest(source: string | Uint8Array, file: string): ParseResult {
-  const problem = (m: LocatedMessage): Problem => ({ file, line: m.pos.line, col: m.pos.col, message: m.message });
+  const problem = (m: LocatedMessage): Problem => ({ file, line: m.pos.line, col: m.pos.col, message: escapeControls(m.message) });
   const fail = (ms: LocatedMessage[]): ParseResult => ({ problems: sortProblems(ms.map(problem)) });
 
   const decoded = decodeSource(source);
   if ('error' in decoded) return fail([{ pos: { line: 1, col: 1 }, message: decoded.error }]);
   const { text, bytes } = decoded;
+
+  /** Schema, `${…}` references and domain rules on the converted document; Desired when all pass. */
+  const check = (value: unknown, index: NodeIndex, found: LocatedMessage[]): ParseResult => {
+    found.push(...schemaProblems(value, index), ...envRefProblems(value, index));
+    const domain = domainChecks(value, index);
+    found.push(...domain.problems);
+    if (found.length > 0) return fail(found);
+    const warnings = sortProblems(domain.warnings.map(problem)).map(formatProblem);
+    return { desired: buildDesired(value as ZpiManifest, index, { file, hash: sha256(bytes), warnings }) };
+  };
 
   const lc = new LineCounter();
   // prettyErrors off: its context snippet is slow on huge single lines and we format positions ourselves.
@@ -65,12 +75,5 @@ export function parseManifest(source: string | Uint8Array, file: string): ParseR
     if (!converted.duplicateKeyOffsets.has(e.pos[0])) found.push({ pos: lc.linePos(e.pos[0]), message: yamlMessage(e) });
   }
   if (value === null || value === undefined) return fail([{ pos: { line: 1, col: 1 }, message: EMPTY }]);
-
-  found.push(...schemaProblems(value, index), ...envRefProblems(value, index));
-  const domain = domainChecks(value, index);
-  found.push(...domain.problems);
-  if (found.length > 0) return fail(found);
-
-  const warnings = sortProblems(domain.warnings.map(problem)).map(formatProblem);
-  return { desired: buildDesired(value as ZpiManifest, index, { file, hash: sha256(bytes), warnings }) };
+  return check(value, index, found);
 }

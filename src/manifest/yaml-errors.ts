@@ -1,4 +1,4 @@
-import { isScalar, visit, type Document, type LineCounter, type YAMLError } from 'yaml';
+import { visit, type Document, type LineCounter, type YAMLError } from 'yaml';
 import type { LocatedMessage } from './yaml-to-js.js';
 
 /** Where an unclosed quoted string starts: yaml reports the end of the file, which helps nobody. */

@@ -10,6 +10,8 @@ export interface DomainCheck {
   portal?: LivePortal;
   /** Live users by lower-cased email. */
   usersByEmail: Map<string, LiveUser>;
+  /** The live user each desired user names (by position in desired.users), when state is active. */
+  matches?: (LiveUser | undefined)[];
 }
 
 /** Why Zoho would refuse to give `user` access (DESIGN §3.3), or null when it can have access. */
@@ -25,16 +27,26 @@ function userProblem(email: string, user: LiveUser | undefined, portal: LivePort
   return null;
 }
 
+// The loader lower-cases emails already: skip the copy toLowerCase makes when nothing would change.
+const MAYBE_UPPER = /[^a-z0-9@._+-]/;
+export const lowerCase = (email: string): string => (MAYBE_UPPER.test(email) ? email.toLowerCase() : email);
+
+/** Live users by lower-cased email (the last of any duplicates, as a Map built from a list keeps). */
+export function indexByEmail(users: readonly LiveUser[]): Map<string, LiveUser> {
+  const byEmail = new Map<string, LiveUser>();
+  for (const u of users) byEmail.set(lowerCase(u.email), u);
+  return byEmail;
+}
+
 /**
  * Everything that stops this manifest from being planned against this live state (DESIGN §3),
  * all of it, each pointing at the manifest node it is about.
  */
-export function checkDomain(desired: Desired, live: Live): DomainCheck {
+export function checkDomain(desired: Desired, live: Live, usersByEmail: Map<string, LiveUser> = indexByEmail(live.users)): DomainCheck {
   const problems: Problem[] = [];
   const at = (pos: SourcePos, message: string): void => {
     problems.push({ file: desired.file, line: pos.line, col: pos.col, message });
   };
-  const usersByEmail = new Map(live.users.map((u) => [u.email.toLowerCase(), u]));
 
   if (desired.org !== live.org.id) {
     at(desired.orgPos, `manifest governs org ${desired.org} but the credentials reach org ${live.org.id} (${live.org.companyName})`);
@@ -69,11 +81,14 @@ export function checkDomain(desired: Desired, live: Live): DomainCheck {
     }
   }
 
+  const matches: (LiveUser | undefined)[] = [];
   for (const u of desired.users) {
-    const email = u.email.toLowerCase();
-    const problem = userProblem(email, usersByEmail.get(email), portal);
+    const email = lowerCase(u.email);
+    const user = usersByEmail.get(email);
+    matches.push(user);
+    const problem = userProblem(email, user, portal);
     if (problem) at(u.pos, problem);
   }
-  problems.sort((a, b) => a.line - b.line || a.col - b.col);
-  return { problems, ...(portal && { portal }), usersByEmail };
+  if (problems.length > 1) problems.sort((a, b) => a.line - b.line || a.col - b.col);
+  return { problems, ...(portal && { portal }), usersByEmail, matches };
 }

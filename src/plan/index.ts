@@ -1,4 +1,4 @@
-export { plan } from './plan.js';
+export { plan, type PlanContext } from './plan.js';
 export { checkDomain, type DomainCheck } from './check-domain.js';
 export { resolvePortal } from './resolve-portal.js';
 export { computeBlastRadius } from './compute-blast-radius.js';

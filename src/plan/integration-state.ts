@@ -53,12 +53,15 @@ export function desiredState(
   desired: Desired,
   base: IntegrationState,
   usersByEmail: ReadonlyMap<string, LiveUser>,
+  matches?: readonly (LiveUser | undefined)[],
 ): IntegrationState {
   if (desired.state === 'deactivated') return EMPTY_STATE;
   const users = new Set<string>();
   const userPermissions: Record<string, Permission[]> = {};
-  for (const u of desired.users) {
-    const live = usersByEmail.get(u.email.toLowerCase());
+  for (let i = 0; i < desired.users.length; i++) {
+    const u = desired.users[i] as Desired['users'][number];
+    // checkDomain's matches, when given, are these same lookups done once.
+    const live = matches ? matches[i] : usersByEmail.get(u.email.toLowerCase());
     if (!live) continue; // checkDomain has reported it
     users.add(live.id);
     if (u.permissions) userPermissions[live.id] = u.permissions;

@@ -14,14 +14,21 @@ export interface PortalSteps {
  * deactivate | disassociate → associate. Zoho clears users and permissions when a portal is
  * (dis)associated, so after any portal step everything else is planned against an empty integration.
  */
-export function planPortalSteps(desired: Desired, live: Live, portal: LivePortal | undefined, manual: boolean): PortalSteps {
-  const current = associatedPortal(live.integration);
+export function planPortalSteps(
+  desired: Desired,
+  live: Live,
+  portal: LivePortal | undefined,
+  manual: boolean,
+  // The live state, when the caller has it already (plan() does: it is 50,000 users in a big org).
+  current: IntegrationState = liveState(live.integration),
+): PortalSteps {
+  const associated = associatedPortal(live.integration);
   const blastRadius = computeBlastRadius(live);
   const common = { destructive: false, manual };
 
   if (desired.state === 'deactivated') {
     if (live.integration?.status !== 'active') return { steps: [], base: EMPTY_STATE };
-    const target = current?.name ?? 'integration';
+    const target = associated?.name ?? 'integration';
     const step: Step = {
       ...common,
       id: `deactivate:${target}`,
@@ -29,7 +36,7 @@ export function planPortalSteps(desired: Desired, live: Live, portal: LivePortal
       action: 'delete',
       target,
       destructive: true,
-      before: { portal: current && { id: current.id, name: current.name } },
+      before: { portal: associated && { id: associated.id, name: associated.name } },
       after: null,
       ...(blastRadius && { blastRadius }),
     };
@@ -37,18 +44,18 @@ export function planPortalSteps(desired: Desired, live: Live, portal: LivePortal
   }
 
   if (!portal) throw new Error('planPortalSteps: an active manifest needs a resolved portal');
-  if (current?.id === portal.id) return { steps: [], base: liveState(live.integration) };
+  if (associated?.id === portal.id) return { steps: [], base: current };
 
   const steps: Step[] = [];
-  if (current) {
+  if (associated) {
     steps.push({
       ...common,
-      id: `disassociate-portal:${current.name}`,
+      id: `disassociate-portal:${associated.name}`,
       kind: 'disassociate-portal',
       action: 'delete',
-      target: current.name,
+      target: associated.name,
       destructive: true,
-      before: { portal: { id: current.id, name: current.name } },
+      before: { portal: { id: associated.id, name: associated.name } },
       after: null,
       ...(blastRadius && { blastRadius }),
     });
@@ -59,9 +66,9 @@ export function planPortalSteps(desired: Desired, live: Live, portal: LivePortal
     ...common,
     id: `associate-portal:${portal.name}`,
     kind: 'associate-portal',
-    action: current ? 'replace' : 'create',
+    action: associated ? 'replace' : 'create',
     target: portal.name,
-    before: { portal: current && { id: current.id, name: current.name } },
+    before: { portal: associated && { id: associated.id, name: associated.name } },
     after: { portal: { id: portal.id, name: portal.name }, zscEmail, zscKeyVar },
   });
   return { steps, base: EMPTY_STATE };

@@ -16,14 +16,23 @@ export function summarize(steps: readonly Step[]): Plan['summary'] {
 
 /** Calls apply will make: one per portal step, one for all profiles, one for all overrides, batches of users. */
 export function estimateApiCalls(steps: readonly Step[]): number {
-  const count = (kind: StepKind): number => steps.filter((s) => s.kind === kind).length;
+  const count: Record<StepKind, number> = {
+    deactivate: 0,
+    'disassociate-portal': 0,
+    'associate-portal': 0,
+    'set-profile-permissions': 0,
+    'grant-user': 0,
+    'set-user-permissions': 0,
+    'revoke-user': 0,
+  };
+  for (const s of steps) if (Object.hasOwn(count, s.kind)) count[s.kind]++;
   return (
-    count('deactivate') +
-    count('disassociate-portal') +
-    count('associate-portal') +
-    Math.min(1, count('set-profile-permissions')) +
-    Math.ceil(count('grant-user') / USER_BATCH) +
-    Math.min(1, count('set-user-permissions')) +
-    Math.ceil(count('revoke-user') / USER_BATCH)
+    count.deactivate +
+    count['disassociate-portal'] +
+    count['associate-portal'] +
+    Math.min(1, count['set-profile-permissions']) +
+    Math.ceil(count['grant-user'] / USER_BATCH) +
+    Math.min(1, count['set-user-permissions']) +
+    Math.ceil(count['revoke-user'] / USER_BATCH)
   );
 }

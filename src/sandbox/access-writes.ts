@@ -59,6 +59,8 @@ export function setProfilePermissions(draft: SandboxState, items: unknown[]): Mu
 
 /** PUT …/users {users:[{id}]}: domain rule 3 — active, confirmed users only, never the portal owner. */
 export function grantUsers(draft: SandboxState, items: unknown[]): Mutation {
+  // A Set, not users.includes per item: 100 items against 50,000 granted users is 5M comparisons a call.
+  const granted = new Set(draft.integration.users);
   return perItem(draft, items, (ref, i) => {
     const u = findUser(draft, ref, i);
     if (!('email' in u)) return { item: u };
@@ -69,7 +71,8 @@ export function grantUsers(draft: SandboxState, items: unknown[]): Mutation {
     if (portal && portal.owner_email.toLowerCase() === u.email.toLowerCase()) {
       return { item: invalid(`${describeUser(u)} owns portal ${portal.name}: the portal owner always has access and is never listed among users`, details) };
     }
-    if (draft.integration.users.includes(u.id)) return { item: ok(`${u.email} already has access`, details) };
+    if (granted.has(u.id)) return { item: ok(`${u.email} already has access`, details) };
+    granted.add(u.id);
     draft.integration.users.push(u.id);
     return { item: ok(`${u.email} granted access`, details), changed: true };
   });
@@ -77,20 +80,26 @@ export function grantUsers(draft: SandboxState, items: unknown[]): Mutation {
 
 /** DELETE …/users?ids=…: also drops the user's per-user override. */
 export function revokeUsers(draft: SandboxState, ids: string[]): Mutation {
-  return perItem(draft, ids, (id, i) => {
+  const ig = draft.integration;
+  const granted = new Set(ig.users);
+  const revoked = new Set<string>();
+  const mutation = perItem(draft, ids, (id, i) => {
     const u = findUser(draft, id, i);
     if (!('email' in u)) return { item: u };
     const details = { id: u.id, email: u.email };
-    const ig = draft.integration;
-    const had = ig.users.includes(u.id) || Object.hasOwn(ig.user_permissions, u.id);
-    ig.users = ig.users.filter((x) => x !== u.id);
+    const had = granted.delete(u.id) || Object.hasOwn(ig.user_permissions, u.id);
+    revoked.add(u.id);
     delete ig.user_permissions[u.id];
     return { item: ok(had ? `${u.email} lost access` : `${u.email} had no access`, details), changed: had };
   });
+  // One pass over the granted users for the whole call, not one per id.
+  if (revoked.size > 0) ig.users = ig.users.filter((x) => !revoked.has(x));
+  return mutation;
 }
 
 /** PUT …/user_permissions {user_permissions:[{user:{id}, view, create, edit, delete} | {user:{id}, reset:true}]} */
 export function setUserPermissions(draft: SandboxState, items: unknown[]): Mutation {
+  const granted = new Set(draft.integration.users);
   return perItem(draft, items, (item, i) => {
     if (!isObj(item)) return { item: invalid(`item ${i}: expected {user:{id}, view, create, edit, delete} or {user:{id}, reset:true}`, { index: i }) };
     const u = findUser(draft, item.user, i);
@@ -103,7 +112,7 @@ export function setUserPermissions(draft: SandboxState, items: unknown[]): Mutat
       delete overrides[u.id];
       return { item: ok(had ? `${u.email}: override removed` : `${u.email} had no override`, details), changed: had };
     }
-    if (!draft.integration.users.includes(u.id)) {
+    if (!granted.has(u.id)) {
       return { item: invalid(`${describeUser(u)} has no access: grant it before setting per-user permissions`, details) };
     }
     const perms = flagsToPermissions(item);

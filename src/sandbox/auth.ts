@@ -12,6 +12,8 @@ import type { SandboxState, SandboxUser } from './state-types.js';
  */
 export class TokenStore {
   private readonly tokens = new Map<string, { email: string; expiresAt: number }>();
+  /** Every token ever issued, expired ones too, so tests can scan zpi's output for them. */
+  private readonly issued = new Set<string>();
 
   constructor(readonly ttlSec: number) {}
 
@@ -21,7 +23,13 @@ export class TokenStore {
     // Zoho's access tokens look like "1000.<hex>.<hex>"; clients must treat them as opaque.
     const token = `1000.${randomBytes(16).toString('hex')}.${randomBytes(16).toString('hex')}`;
     this.tokens.set(token, { email, expiresAt: now + this.ttlSec * 1000 });
+    this.issued.add(token);
     return token;
+  }
+
+  /** Every access token issued since the sandbox started, in order. */
+  allIssued(): string[] {
+    return [...this.issued];
   }
 
   find(token: string): { email: string } | 'expired' | undefined {

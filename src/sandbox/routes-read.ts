@@ -21,6 +21,19 @@ const USER_FILTERS: Record<string, (u: SandboxUser) => boolean> = {
 
 export const MAX_PER_PAGE = 200;
 
+// Every page of a listing filters the same users array; a 100,000-user org is read in 500 pages.
+// Keyed by the array, which the store never edits in place (it is frozen).
+const filtered = new WeakMap<readonly SandboxUser[], Map<string, SandboxUser[]>>();
+
+function usersOfType(users: readonly SandboxUser[], type: string, filter: (u: SandboxUser) => boolean): readonly SandboxUser[] {
+  if (type === 'AllUsers') return users;
+  let byType = filtered.get(users);
+  if (!byType) filtered.set(users, (byType = new Map()));
+  let list = byType.get(type);
+  if (!list) byType.set(type, (list = users.filter(filter)));
+  return list;
+}
+
 function positiveInt(params: URLSearchParams, name: string, dflt: number, max?: number): number {
   const raw = params.get(name);
   if (raw === null) return dflt;
@@ -43,7 +56,7 @@ export const getUsers: ApiHandler = ({ store, url }, me) => {
   }
   const page = positiveInt(url.searchParams, 'page', 1);
   const perPage = positiveInt(url.searchParams, 'per_page', MAX_PER_PAGE, MAX_PER_PAGE);
-  const matching = state.users.filter(filter);
+  const matching = usersOfType(state.users, type, filter);
   const slice = matching.slice((page - 1) * perPage, page * perPage);
   // Zoho answers an empty page (or no users at all) with 204 and no body.
   if (slice.length === 0) return { status: 204 };

@@ -45,6 +45,11 @@ export interface SandboxHandle {
   /** A deep copy of the current state. */
   state(): SandboxState;
   stats(): SandboxStats;
+  /**
+   * Every access token this sandbox has issued (expired ones too). For tests: they are secrets, and
+   * the end-to-end harness checks none of them appears in anything zpi prints or writes.
+   */
+  issuedTokens(): string[];
 }
 
 /** Starts the emulator of WIRE.md's endpoints. Throws SandboxStateError / SandboxOptionError on bad input. */
@@ -99,5 +104,6 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     },
     state: () => store.snapshot(),
     stats: () => ({ requests: rt.stats.requests, byStatus: { ...rt.stats.byStatus }, maxInFlight: rt.stats.maxInFlight }),
+    issuedTokens: () => rt.tokens.allIssued(),
   };
 }

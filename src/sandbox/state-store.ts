@@ -43,6 +43,58 @@ async function readStateFile(file: string, kind: string): Promise<SandboxState |
   return checked(value, `${kind} ${file}`);
 }
 
+// The parts of a state that no write changes (org, credentials, profiles, users, portals) are deep-
+// frozen and shared by every later state; their JSON is cached here, as UTF-8, keyed by the value.
+const frozen = new WeakSet<object>();
+const partBytes = new WeakMap<object, Buffer>();
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !frozen.has(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+    frozen.add(value);
+  }
+  return value;
+}
+
+/** JSON.stringify(value, null, 2) as it appears one level down in the state object, as UTF-8. */
+function nestedBytes(value: unknown): Buffer | undefined {
+  const cacheable = value !== null && typeof value === 'object' && frozen.has(value);
+  const cached = cacheable ? partBytes.get(value) : undefined;
+  if (cached !== undefined) return cached;
+  const text = JSON.stringify(value, null, 2)?.replace(/\n/g, '\n  ');
+  if (text === undefined) return undefined;
+  const bytes = Buffer.from(text);
+  if (cacheable) partBytes.set(value, bytes);
+  return bytes;
+}
+
+/**
+ * Exactly the UTF-8 of `JSON.stringify(state, null, 2)`, in pieces: a write to a 100,000-user org
+ * changes the integration, not the 25 MB of users, so only the integration is serialised again.
+ */
+function stateChunks(state: SandboxState): Buffer[] {
+  const chunks: Buffer[] = [];
+  for (const [key, value] of Object.entries(state)) {
+    const bytes = nestedBytes(value);
+    if (bytes === undefined) continue;
+    chunks.push(Buffer.from(`${chunks.length === 0 ? '{\n' : ',\n'}  ${JSON.stringify(key)}: `), bytes);
+  }
+  chunks.push(Buffer.from(chunks.length === 0 ? '{}' : '\n}'));
+  return chunks;
+}
+
+/** `JSON.stringify(state, null, 2)`, as the sandbox writes it (without the final newline). */
+export function stateText(state: SandboxState): string {
+  return Buffer.concat(stateChunks(state)).toString('utf8');
+}
+
+/** Freezes the parts of `state` that no write changes, so they can be shared between versions. */
+function shareable(state: SandboxState): SandboxState {
+  for (const [key, value] of Object.entries(state)) if (key !== 'integration' && key !== 'links') deepFreeze(value);
+  return state;
+}
+
 /**
  * Writes `state` so that a reader (or a crash) only ever sees the old or the new whole file: a temp
  * file in the same directory (rename is atomic only within one file system), fsynced, then renamed.
@@ -54,7 +106,9 @@ export async function writeStateFile(file: string, state: SandboxState): Promise
   try {
     const fh = await open(tmp, 'wx', 0o600);
     try {
-      await fh.writeFile(`${JSON.stringify(state, null, 2)}\n`);
+      // writev may write less than asked: go on from where it stopped.
+      let rest = Buffer.concat([...stateChunks(state), Buffer.from('\n')]);
+      while (rest.length > 0) rest = rest.subarray((await fh.write(rest)).bytesWritten);
       await fh.sync();
     } finally {
       await fh.close();
@@ -69,15 +123,21 @@ export async function writeStateFile(file: string, state: SandboxState): Promise
 /**
  * The sandbox's state: reads see the last committed value; writes run one at a time, each on a copy
  * that is persisted before it replaces the current value, so a failed or thrown write changes nothing.
+ * Writes change only `integration` and `links`: the copy shares everything else with the current
+ * value, frozen, so a write to a large org does not copy its users (and one that tried would throw).
  */
 export class StateStore {
   private queue: Promise<unknown> = Promise.resolve();
   private sealed = false;
 
+  private current: SandboxState;
+
   private constructor(
-    private current: SandboxState,
+    current: SandboxState,
     private readonly file: string | undefined,
-  ) {}
+  ) {
+    this.current = shareable(current);
+  }
 
   /** Loads `stateFile`, or creates it from the seed when it does not exist. */
   static async open(opts: { stateFile?: string; seed?: string | SandboxState }): Promise<StateStore> {
@@ -119,7 +179,8 @@ export class StateStore {
   mutate<T>(fn: (draft: SandboxState) => { result: T; changed: boolean }): Promise<T> {
     if (this.sealed) return Promise.reject(new Error('the sandbox is closed'));
     const run = this.queue.then(async () => {
-      const draft = structuredClone(this.current);
+      const { integration, links } = this.current;
+      const draft: SandboxState = { ...this.current, integration: structuredClone(integration), links: { ...links } };
       const { result, changed } = fn(draft);
       if (changed) {
         if (this.file !== undefined) await writeStateFile(this.file, draft);

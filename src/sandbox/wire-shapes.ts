@@ -1,17 +1,25 @@
 import { createHash } from 'node:crypto';
 import { PERMISSIONS, type Permission } from '../model/permissions.js';
-import { associatedPortal, userById } from './org-lookup.js';
+import { associatedPortal, profileByName, userById } from './org-lookup.js';
 import type { SandboxState, SandboxUser } from './state-types.js';
+
+const roleIds = new Map<string, string>();
 
 /** Roles are stored by name; their id is derived from it so it is stable across restarts and edits. */
 export function roleId(name: string): string {
-  const n = Number.parseInt(createHash('sha256').update(name).digest('hex').slice(0, 8), 16) % 1_000_000;
-  return `4876876000000${String(n).padStart(6, '0')}`;
+  let id = roleIds.get(name);
+  if (id === undefined) {
+    const n = Number.parseInt(createHash('sha256').update(name).digest('hex').slice(0, 8), 16) % 1_000_000;
+    id = `4876876000000${String(n).padStart(6, '0')}`;
+    // A page of 200 users hashes the same few role names over and over; a state has few roles.
+    if (roleIds.size < 10_000) roleIds.set(name, id);
+  }
+  return id;
 }
 
 export function profileRef(state: SandboxState, name: string): { id: string; name: string } {
   // The state was validated: every profile name a user or permission names exists.
-  const p = state.profiles.find((x) => x.name === name)!;
+  const p = profileByName(state, name)!;
   return { id: p.id, name: p.name };
 }
 

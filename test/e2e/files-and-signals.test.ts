@@ -1,7 +1,7 @@
 /**
  * Files and signals (issue 7), on the built CLI: plan files, the sandbox state, `.zpi/` and the apply
  * lock are private to their owner (0600 / 0700) even under umask 000 and over an existing 0644 file;
- * `.zpi/` is git-ignored; SIGINT (and SIGTERM) during apply exit 130 and release the lock, and a re-run
+ * `.zpi/` is git-ignored; SIGINT (and SIGTERM) during apply exit 130 (143) and release the lock, and a re-run
  * finishes the job.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -131,7 +131,10 @@ describe('signals during apply', () => {
     await t.close();
   });
 
-  it.each(['SIGINT', 'SIGTERM'] as const)('%s mid-run: exit 130, the lock is gone, and a re-run finishes the job', async (signal) => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s mid-run: exit %i, the lock is gone, and a re-run finishes the job', async (signal, exitCode) => {
     // A change with several calls: profile permissions, grants, overrides, revokes.
     const manifest = join(t.dir, `${signal}.yaml`);
     const base = readFileSync(join(ROOT, 'examples', 'add-users.yaml'), 'utf8');
@@ -143,7 +146,7 @@ describe('signals during apply', () => {
     expect(octal(mode(join(lockDir(), locks()[0]!)))).toBe('0600');
     run.child.kill(signal);
     const { code, out } = await run.closed;
-    expect(code, out).toBe(130);
+    expect(code, out).toBe(exitCode);
     expect(out).not.toMatch(/Apply complete/);
     expect(locks()).toEqual([]);
     const again = await t.run(['apply', '-f', manifest, '--auto-approve']);

@@ -12,12 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LineCounter, parseAllDocuments, parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { fastYamlToJs } from '../../src/manifest/fast-yaml.js';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { loadManifest } from '../../src/manifest/load-manifest.js';
 import { parseManifest } from '../../src/manifest/parse-manifest.js';
 import { ManifestError, type Problem } from '../../src/model/errors.js';
-import { documentToJs } from '../../src/manifest/yaml-to-js.js';
 import { ROOT } from '../e2e/harness.js';
 import { VALID } from '../unit/manifest/helpers.js';
 
@@ -269,33 +267,6 @@ describe('manifest loader (property): hostile and random input', () => {
 
   it('textual mutations of valid manifests: truncate, garbage, duplicate keys, aliases, indentation', () => {
     fc.assert(fc.property(textMutation, checkParse), { numRuns: runs(1500) });
-  });
-
-  it('the fast path for plain manifests reads exactly what the full parser reads, or declines', () => {
-    // test/unit/manifest/fast-yaml.test.ts has the same property over near-manifests; these are the
-    // hostile generators above. Found here: a trailing NBSP / U+2028 that only the fast path trimmed.
-    const full = (text: string) => {
-      const lc = new LineCounter();
-      const docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
-      const doc = docs[0];
-      if (docs.length !== 1 || !doc || doc.errors.length > 0 || doc.warnings.length > 0 || doc.contents === null) return undefined;
-      const c = documentToJs(doc, text, lc);
-      return 'fatal' in c || c.problems.length > 0 ? undefined : c;
-    };
-    fc.assert(
-      fc.property(fc.oneof(yamlish, textMutation, treeMutation, jsonAsYaml), (text) => {
-        const fast = fastYamlToJs(text);
-        if (!fast) return;
-        const slow = full(text);
-        expect(slow, `the full parser refuses what the fast path read: ${JSON.stringify(text)}`).toBeDefined();
-        expect(JSON.stringify(fast.value)).toBe(JSON.stringify(slow!.value));
-        expect([...fast.index]).toStrictEqual([...slow!.index]);
-      }),
-      { numRuns: runs(1500) },
-    );
-    // The case it found: `zpi/v1` followed by U+2028 is not `zpi/v1`.
-    expect(fastYamlToJs('apiVersion: zpi/v1\u2028\n')).toBeNull();
-    expect(fastYamlToJs('users:\n  - email: a@b.co\u00a0\n')).toBeNull();
   });
 
   it('found by these properties: a bare CR or an ESC in a key or value is shown escaped, never raw', () => {

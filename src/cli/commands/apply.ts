@@ -38,8 +38,9 @@ export async function applyCommand(opts: ApplyCommandOptions, io: Io): Promise<n
   // both plan from the same live state and then write one after the other. The manifest's org is the
   // org the plan will check it reaches.
   let lock: ApplyLock | undefined;
-  const onSignal = (): void => {
-    void (lock?.release() ?? Promise.resolve()).finally(() => process.exit(130));
+  // Exit as a shell reports a process killed by the signal: 130 for SIGINT, 143 for SIGTERM.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    void (lock?.release() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGTERM' ? 143 : 130));
   };
   try {
     lock = await acquireLock(join(io.cwd, '.zpi'), desired.org);

@@ -29,7 +29,8 @@ describe('read() survives injected faults', () => {
 
   it('writes are not retried by the client: a failure surfaces once, for the executor to retry', async () => {
     // concurrency=1 on the server while the client sends two writes at once: one is turned away.
-    const sb = await sandbox({ limits: 'concurrency=1', faults: 'latency=30ms' });
+    // 200 ms: long enough that the two writes overlap at the server even on a loaded machine.
+    const sb = await sandbox({ limits: 'concurrency=1', faults: 'latency=200ms' });
     const p = provider(sb, { concurrency: 2 });
     await p.readLinks();
     const results = await Promise.allSettled([p.grantUsers(['4876876000000200036']), p.grantUsers(['4876876000000200050'])]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Live } from '../../../src/model/live.js';
-import { fingerprint } from '../../../src/model/fingerprint.js';
+import type { Live, LiveUser } from '../../../src/model/live.js';
+import { fingerprint, fingerprintSections, fingerprintWithSections, sha256, stableStringify } from '../../../src/model/fingerprint.js';
 import { plan } from '../../../src/plan/index.js';
 import { desired, liveOrg, planCtx } from '../../helpers/builders.js';
 
@@ -52,5 +52,45 @@ describe('fingerprint', () => {
     const l = base();
     edit(l);
     expect(fingerprint(l)).not.toBe(fingerprint(base()));
+  });
+});
+
+describe('fingerprint: the hashed text is the canonical JSON, fast path or not', () => {
+  // The definition: sha256 of the sections, keys sorted at every level (stableStringify).
+  const byId = <T extends { id: string }>(xs: T[]) => [...xs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const sections = (l: Live) => ({
+    org: l.org,
+    'current user': l.currentUser,
+    users: byId(l.users),
+    profiles: byId(l.profiles),
+    portals: byId(l.portals),
+    integration: l.integration && { ...l.integration, users: [...l.integration.users].sort() },
+  });
+  const reference = (l: Live) => `sha256:${sha256(stableStringify(sections(l)))}`;
+  const referenceSections = (l: Live) =>
+    Object.fromEntries(Object.entries(sections(l)).map(([k, v]) => [k, sha256(stableStringify(v ?? null)).slice(0, 16)]));
+
+  const odd = (): Live => {
+    const l = base();
+    const [a, b, c] = l.users as [LiveUser, LiveUser, LiveUser, ...LiveUser[]];
+    a.fullName = 'Quote " backslash \\ tab \t newline \n bell \u0007 emoji 😀 lone \ud800 sep \u2028';
+    a.role = { id: '9', name: 'Rôle' };
+    delete (b as Partial<LiveUser>).role;
+    (c as unknown as Record<string, unknown>).extra = { z: 1, a: [2, { y: null, b: undefined }] };
+    l.users.push({ ...c, id: '10', email: 'num@acme.com', profile: { id: 7 as unknown as string, name: 'Standard' } });
+    l.users.push(Object.assign(Object.create({ inherited: true }), { ...c, id: '9', email: 'proto@acme.com' }));
+    l.integration!.userPermissions = { '9': ['view'], '10': ['edit'], b: [], a: ['view'] };
+    return l;
+  };
+
+  it.each([
+    ['the usual shapes', base],
+    ['odd strings, missing and extra keys, other types, a prototype, integer-like keys', odd],
+    ['no integration settings', () => ({ ...base(), integration: null })],
+  ])('%s', (_name, make) => {
+    const l = make();
+    expect(fingerprint(l)).toBe(reference(l));
+    expect(fingerprintSections(l)).toEqual(referenceSections(l));
+    expect(fingerprintWithSections(l)).toEqual({ fingerprint: reference(l), sections: referenceSections(l) });
   });
 });

@@ -5,7 +5,7 @@ import { plan } from '../../../src/plan/index.js';
 import { effectiveAccess, subjectOf } from '../../../src/plan/effective-access.js';
 import { liveState } from '../../../src/plan/integration-state.js';
 import { applyInMemory } from '../../helpers/apply-in-memory.js';
-import { desired, liveOrg, planCtx, PROFILES } from '../../helpers/builders.js';
+import { desired, liveOrg, planCtx, PORTALS, PROFILES, userId } from '../../helpers/builders.js';
 
 const EMAILS = ['amy', 'bob', 'cat', 'dan', 'eve', 'fay', 'gus'].map((n) => `${n}@acme.com`);
 
@@ -66,6 +66,102 @@ describe('plan converges (property)', () => {
         expect(state.users.size).toBe(want.state === 'active' ? want.users.length : 0);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+/**
+ * Live states the happy path never produces, and applies that stop part-way (issue 7): grants left
+ * for users since disabled or deleted from CRM, overrides of users without access, an integration
+ * left active with no portal (a crash between disassociate and associate), the portal named by id,
+ * emails in any case. Whatever prefix of a plan ran — and for a batched call, whichever of its items
+ * landed — planning again and applying that converges.
+ */
+const GHOSTS = ['zed@acme.com', 'yan@acme.com']; // CRM users who are disabled / deleted
+const ORPHAN = 'u-orphan'; // an id with access that CRM no longer knows at all
+const withCase = (email: string, mask: number): string =>
+  [...email].map((c, i) => ((mask >> i % 16) & 1 ? c.toUpperCase() : c)).join('');
+
+const messy = fc.record({
+  profiles: fc.array(fc.constantFrom(...PROFILES), { minLength: EMAILS.length, maxLength: EMAILS.length }),
+  live: fc.oneof(
+    fc.constant('inactive' as const),
+    fc.record({
+      portal: fc.constantFrom<(string | null)[]>('acme-projects', 'acme-newco', null),
+      users: fc.subarray([...EMAILS, ...GHOSTS]),
+      orphan: fc.boolean(),
+      profilePermissions: permsBy(PROFILES),
+      userPermissions: permsBy([...EMAILS, ...GHOSTS]),
+    }),
+  ),
+  want: fc.record({
+    state: fc.constantFrom<('active' | 'deactivated')[]>('active', 'active', 'active', 'deactivated'),
+    portal: fc.constantFrom('acme-projects', 'acme-newco'),
+    byId: fc.boolean(),
+    profiles: permsBy(PROFILES),
+    users: fc.subarray(EMAILS),
+    overrides: permsBy(EMAILS),
+    caseMask: fc.nat(0xffff),
+  }),
+  // Where the first apply stops, and which items of the call it stopped in landed anyway.
+  stopAt: fc.nat(),
+  landed: fc.array(fc.boolean(), { minLength: 20, maxLength: 20 }),
+});
+
+describe('plan converges from messy live states and interrupted applies (property)', () => {
+  it('a re-plan after any partial apply finishes the job; a third plan is empty', () => {
+    fc.assert(
+      fc.property(messy, ({ profiles, live: liveSpec, want, stopAt, landed }) => {
+        const live = liveOrg({
+          users: [
+            ...EMAILS.map((email, i) => ({ email, profile: profiles[i] })),
+            { email: GHOSTS[0]!, status: 'disabled' },
+            { email: GHOSTS[1]!, status: 'deleted' },
+          ],
+          integration: liveSpec === 'inactive' ? 'inactive' : { portal: liveSpec.portal, users: liveSpec.users, profilePermissions: liveSpec.profilePermissions, userPermissions: liveSpec.userPermissions },
+        });
+        if (liveSpec !== 'inactive' && liveSpec.orphan && live.integration) live.integration.users.push(ORPHAN);
+        const portal = PORTALS.find((p) => p.name === want.portal)!;
+        const d = desired({
+          state: want.state,
+          portal: want.byId ? { id: portal.id, zscKeyVar: 'K', zscEmail: 'x@acme.com' } : { name: portal.name, zscKeyVar: 'K', zscEmail: 'x@acme.com' },
+          profiles: want.profiles,
+          users: want.users.map((email) => ({
+            email: withCase(email, want.caseMask),
+            ...(want.overrides[email] && { permissions: want.overrides[email] }),
+          })),
+        });
+        const ctx = planCtx({ maxRevokePct: 100, allowDestructive: true });
+        const first = plan(d, live, ctx);
+
+        // Stop after a prefix; of the unit (same-kind run) the stop falls in, only some items landed.
+        const k = first.steps.length === 0 ? 0 : stopAt % (first.steps.length + 1);
+        const partial = first.steps.slice(0, k);
+        for (let i = k, n = 0; i < first.steps.length && first.steps[i]!.kind === first.steps[k]!.kind; i++, n++) {
+          if (landed[n % landed.length]) partial.push(first.steps[i]!);
+        }
+        const interrupted = applyInMemory(live, partial);
+        const resumed = plan(d, interrupted, ctx);
+        const done = applyInMemory(interrupted, resumed.steps);
+        expect(plan(d, done, ctx).steps).toEqual([]);
+        // Finishing the job never takes more steps than doing it at once, plus redoing a portal swap.
+        expect(resumed.steps.filter((s) => s.kind !== 'associate-portal' && s.kind !== 'disassociate-portal').length).toBeLessThanOrEqual(
+          first.steps.length + EMAILS.length + PROFILES.length,
+        );
+
+        // The end state is the same whether the apply was interrupted or not.
+        const straight = applyInMemory(live, first.steps);
+        const view = (l: typeof done) => {
+          const s = liveState(l.integration);
+          return l.users.map((u) => ({ u: u.email, p: effectiveAccess(s, subjectOf(u)).permissions, has: s.users.has(u.id) }));
+        };
+        expect(view(done)).toEqual(view(straight));
+        // Nobody disabled, deleted or unknown keeps access once the manifest is applied.
+        const s = liveState(done.integration);
+        expect(s.users.has(ORPHAN)).toBe(false);
+        for (const g of GHOSTS) expect(s.users.has(userId(g))).toBe(false);
+      }),
+      { numRuns: 400 },
     );
   });
 });

@@ -124,3 +124,56 @@ describe('Pacer against an HTTP server that enforces limits', () => {
     expect(statuses).toHaveLength(48);
   });
 });
+
+describe('Pacer: a call counts against its budget until the window has passed since it ended', () => {
+  /** A call that ends when the test says so. */
+  function deferred() {
+    let end!: () => void;
+    const done = new Promise<void>((r) => (end = r));
+    return { done, end };
+  }
+  const tick = () => new Promise<void>((r) => setImmediate(r));
+
+  it('a slow call still holds its place: the server counts it on arrival, which may be late', async () => {
+    let clock = 0;
+    const p = new Pacer({ concurrency: 10, budgets: { projects: { calls: 2, windowMs: 100 } }, now: () => clock });
+    const started: string[] = [];
+    const a = deferred();
+    const b = deferred();
+    const first = p.run('projects', async () => (started.push('a'), a.done));
+    const second = p.run('projects', async () => (started.push('b'), b.done));
+    const third = p.run('projects', async () => void started.push('c'));
+    await tick();
+    expect(started).toEqual(['a', 'b']);
+
+    // Long after both started, but both are still in flight: no room.
+    clock = 1_000;
+    a.end();
+    await first;
+    await tick();
+    expect(started).toEqual(['a', 'b']);
+
+    // a ended at 1000 and counts until 1100; b is in flight. At 1101 a has left the window.
+    clock = 1_101;
+    b.end();
+    await second;
+    await third;
+    expect(started).toEqual(['a', 'b', 'c']);
+  });
+
+  it('stops its wake-up timer once nobody waits', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    let clock = 0;
+    const p = new Pacer({ concurrency: 1, budgets: { projects: { calls: 1, windowMs: 60_000 } }, now: () => clock });
+    await p.run('projects', async () => {});
+    const waiting = p.run('projects', async () => 'late');
+    await tick();
+    clock = 60_001;
+    // Any call ending pumps the queue; the waiting call goes, and no 60 s timer is left behind.
+    await p.run('api', async () => {});
+    await expect(waiting).resolves.toBe('late');
+    expect(p.stats()).toMatchObject({ inFlight: 0, started: 3 });
+    expect(timers()).toBe(before);
+  });
+});

@@ -104,6 +104,26 @@ describe('withRetry', () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(135);
   });
 
+  it('an enclosing retry loop does not rerun an inner series that already gave up (nested retries stay linear)', async () => {
+    // An outer loop (a read) around an inner one (the token grant), both with 3 retries: the inner
+    // series' final error must end the outer one, not start 3 more inner series (4 × 4 attempts).
+    let inner = 0;
+    const grant = () => withRetry(async () => {
+      inner++;
+      throw new ZohoApiError(0, 'ECONNREFUSED', 'refused', true);
+    }, fast);
+    let outer = 0;
+    const err = await withRetry(async () => {
+      outer++;
+      return grant();
+    }, fast).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ECONNREFUSED', retryable: true });
+    expect(isRetryable(err)).toBe(false);
+    expect([outer, inner]).toEqual([1, 4]);
+    // A fresh error of the same kind is retried as before.
+    expect(isRetryable(new ZohoApiError(0, 'ECONNREFUSED', 'refused', true))).toBe(true);
+  });
+
   it('isRetryable is true only for retryable ZohoApiErrors', () => {
     expect(isRetryable(transient())).toBe(true);
     expect(isRetryable(new ZohoApiError(400, 'INVALID_DATA', 'x', false))).toBe(false);
