@@ -23,15 +23,6 @@ export interface OpenTarget {
 
 const SANDBOX_CREDENTIALS = { clientId: 'sandbox', clientSecret: 'sandbox', refreshToken: 'sandbox' };
 
-function isLoopback(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
-  } catch {
-    return false;
-  }
-}
-
 /**
  * What zpi talks to (see connect). With ZPI_STATS_FILE set, closing the target writes the API calls
  * made and the process's peak memory there as JSON: `npm run bench` counts calls with it.
@@ -57,7 +48,7 @@ export async function openTarget(flags: TargetFlags, io: Io, manifestDc?: string
  * in the data centre from ZOHO_DC or the manifest.
  */
 async function connect(flags: TargetFlags, io: Io, manifestDc?: string): Promise<OpenTarget> {
-  const { checkTransport, createZohoProvider, credentialsFromEnv } = await import('../provider/index.js');
+  const { checkTransport, createZohoProvider, credentialsFromEnv, isLoopbackHost } = await import('../provider/index.js');
   const env = io.env;
   const endpoint = flags.endpoint ?? (flags.sandbox ? undefined : env.ZPI_ENDPOINT || undefined);
   const fromEnv = credentialsFromEnv(env);
@@ -93,7 +84,7 @@ async function connect(flags: TargetFlags, io: Io, manifestDc?: string): Promise
     // First of all: an unsafe or malformed URL is refused before credentials are looked at or any
     // connection is made (plain http off loopback would carry the OAuth token in clear).
     checkTransport(endpoint, common.insecureHttp, 'endpoint');
-    const loopback = isLoopback(endpoint);
+    const loopback = isLoopbackHost(new URL(endpoint).hostname);
     if (!haveCreds && !loopback) {
       throw new UserError('set ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN to reach ' + new URL(endpoint).host);
     }

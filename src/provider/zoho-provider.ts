@@ -4,32 +4,19 @@ import type { Endpoints } from './endpoints.js';
 import { resolveEndpoints } from './endpoints.js';
 import { mapLinks, ShapeError } from './map-live.js';
 import type { ZohoCredentials } from './oauth-token.js';
-import type { CallBudget } from './pacer.js';
 import type { ItemResult, Provider, ReadOptions } from './provider.js';
 import { PATHS, readLive } from './read-live.js';
-import type { RetryPolicy } from './retry-policy.js';
-import type { Method } from './zoho-client.js';
+import type { Method, ZohoClientOptions } from './zoho-client.js';
 import { ZohoClient } from './zoho-client.js';
 import { malformedAnswer, parseItemResults, throwIfItemFailed } from './zoho-error.js';
 
-export interface ZohoProviderOptions {
+/** The client's options, with the bases given as one endpoint or a data centre instead of resolved. */
+export type ZohoProviderOptions = Omit<ZohoClientOptions, 'endpoints'> & {
   /** One URL for accounts, CRM and Projects (--endpoint / ZPI_ENDPOINT); wins over dc. */
   endpoint?: string;
   /** Data centre (ZOHO_DC); default com. */
   dc?: string;
-  /** Allow plain http off loopback. */
-  insecureHttp?: boolean;
-  credentials: ZohoCredentials;
-  concurrency?: number;
-  timeoutMs?: number;
-  retry?: Partial<RetryPolicy>;
-  /** Retry writes inside the client too (default off: the executor retries whole steps). */
-  retryWrites?: boolean;
-  projectsBudget?: CallBudget;
-  log?: (line: string) => void;
-  /** Injected fetch (tests, a wire tap); default Node's global fetch. */
-  fetch?: typeof fetch;
-}
+};
 
 export interface ProviderStats {
   /** HTTP calls made, token grants and retries included. */
@@ -70,18 +57,8 @@ const flags = (p: readonly Permission[]) => ({
 
 /** The Provider over Zoho's HTTP API (or the sandbox, which speaks the same wire API). */
 export function createZohoProvider(opts: ZohoProviderOptions): ZohoProvider {
-  const client = new ZohoClient({
-    endpoints: resolveEndpoints(opts),
-    credentials: opts.credentials,
-    ...(opts.insecureHttp !== undefined ? { insecureHttp: opts.insecureHttp } : {}),
-    ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
-    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-    ...(opts.retry !== undefined ? { retry: opts.retry } : {}),
-    ...(opts.retryWrites !== undefined ? { retryWrites: opts.retryWrites } : {}),
-    ...(opts.projectsBudget !== undefined ? { projectsBudget: opts.projectsBudget } : {}),
-    ...(opts.log !== undefined ? { log: opts.log } : {}),
-    ...(opts.fetch !== undefined ? { fetch: opts.fetch } : {}),
-  });
+  const { endpoint: _endpoint, dc: _dc, ...clientOptions } = opts;
+  const client = new ZohoClient({ ...clientOptions, endpoints: resolveEndpoints(opts) });
 
   /** A write to the integration; per-item results in request order (ids undefined: one per answered item). */
   async function write(method: Method, path: string, ids: readonly string[] | string, body?: unknown, query?: Record<string, string>): Promise<ItemResult[]> {
