@@ -1,8 +1,8 @@
 import type { Desired } from '../model/desired.js';
-import { PlanError } from '../model/errors.js';
+import { formatProblem, PlanError } from '../model/errors.js';
 import { fingerprint } from '../model/fingerprint.js';
 import type { Live, LiveUser } from '../model/live.js';
-import { PLAN_FORMAT_VERSION, type Plan, type PlanOptions, type PlanTarget, type Step } from '../model/plan.js';
+import { PLAN_FORMAT_VERSION, type GrantUserStep, type Plan, type PlanOptions, type PlanTarget, type Step } from '../model/plan.js';
 import { planAccessSteps } from './access-steps.js';
 import { checkDomain, indexByEmail } from './check-domain.js';
 import { computeBrake } from './compute-brake.js';
@@ -69,7 +69,7 @@ export function plan(desired: Desired, live: Live, ctx: PlanContext): Plan {
   } else {
     access = accessChanges(beforeIndex, afterIndex, users);
   }
-  const warnings = [...desired.warnings];
+  const warnings = [...desired.warnings, ...emptyGrantWarnings(desired, steps)];
   if (manual && desired.state === 'deactivated') warnings.push(UNREADABLE_DEACTIVATED);
 
   return {
@@ -86,4 +86,26 @@ export function plan(desired: Desired, live: Live, ctx: PlanContext): Plan {
     manual,
     warnings,
   };
+}
+
+const EMPTY_GRANT_WARNINGS = 20;
+
+/**
+ * A user granted access whose profile gives no permissions on projects (and who has no override)
+ * sees nothing: almost always a profile missing from `profiles:`. Worth saying, not an error.
+ */
+function emptyGrantWarnings(desired: Desired, steps: readonly Step[]): string[] {
+  const empty = steps.filter((s): s is GrantUserStep => s.kind === 'grant-user' && s.after.length === 0);
+  if (empty.length === 0) return [];
+  const pos = new Map(desired.users.map((u) => [u.email, u.pos]));
+  const lines = empty.slice(0, EMPTY_GRANT_WARNINGS).map((g) => {
+    const where = pos.get(g.user.email) ?? desired.orgPos;
+    const profile = g.reason?.kind === 'profile' ? `profile ${g.reason.profile}` : 'their profile';
+    const message =
+      `${g.user.email} is granted access but gets no permissions: ${profile} gives none on projects ` +
+      '(list the profile under profiles:, or give the user permissions:)';
+    return formatProblem({ file: desired.file, line: where.line, col: where.col, message });
+  });
+  if (empty.length > EMPTY_GRANT_WARNINGS) lines.push(`… and ${empty.length - EMPTY_GRANT_WARNINGS} more users granted no permissions`);
+  return lines;
 }

@@ -43,10 +43,10 @@ describe('first setup, then the everyday changes', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     const failed = r.stderr.split('\n').filter((l) => l.includes('INVALID_ZSC_KEY'));
-    expect(failed[0]).toMatch(/^\[1\/5\] \+ portal acme-projects … failed: INVALID_ZSC_KEY: .*the ZSC key and email do not match the owner of portal acme-projects/);
+    expect(failed[0]).toMatch(/^\[1\/6\] \+ portal acme-projects … failed: INVALID_ZSC_KEY: .*the ZSC key and email do not match the owner of portal acme-projects/);
     expect(failed[0]).toContain('check that $ZPI_ZSC_KEY holds the ZSC key of portal acme-projects and that owner@acme.com is the email it belongs to');
     expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(
-      /^Apply failed at step \[1\/5\] portal acme-projects: INVALID_ZSC_KEY: .*0 steps of 5 completed; run `zpi apply` again to finish the rest\.$/,
+      /^Apply failed at step \[1\/6\] portal acme-projects: INVALID_ZSC_KEY: .*0 steps of 6 completed; run `zpi apply` again to finish the rest\.$/,
     );
     expect(r.stderr + r.stdout).not.toContain('S3CRET-not-the-key-000');
     expect(stateBytes(t).equals(before)).toBe(true);
@@ -66,18 +66,19 @@ describe('first setup, then the everyday changes', () => {
     const r = await t.run(['apply', '--auto-approve']);
     expect(r.code, r.stderr).toBe(0);
     expect(progressLines(r.stderr)).toEqual([
-      expect.stringMatching(/^\[1\/5\] \+ portal acme-projects … ok \(\d+\.\d s\)$/),
-      expect.stringMatching(/^\[2\/5\] ~ profile Administrator … ok/),
-      expect.stringMatching(/^\[3\/5\] ~ profile Standard … ok/),
-      expect.stringMatching(/^\[4\/5\] \+ grant alice@acme\.com … ok/),
-      expect.stringMatching(/^\[5\/5\] \+ grant bob@acme\.com … ok/),
+      expect.stringMatching(/^\[1\/6\] \+ portal acme-projects … ok \(\d+\.\d s\)$/),
+      expect.stringMatching(/^\[2\/6\] ~ profile Administrator … ok/),
+      expect.stringMatching(/^\[3\/6\] ~ profile Manager … ok/),
+      expect.stringMatching(/^\[4\/6\] ~ profile Standard … ok/),
+      expect.stringMatching(/^\[5\/6\] \+ grant alice@acme\.com … ok/),
+      expect.stringMatching(/^\[6\/6\] \+ grant bob@acme\.com … ok/),
     ]);
-    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('Apply complete: 3 added, 2 changed, 0 removed.');
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('Apply complete: 3 added, 3 changed, 0 removed.');
     expect(orgView(t)).toMatchObject({
       status: 'active',
       portal: '7001',
       users: ['alice@acme.com', 'bob@acme.com'],
-      profiles: { Administrator: ALL, Standard: perms('view', 'create') },
+      profiles: { Administrator: ALL, Manager: perms('view', 'create', 'edit'), Standard: perms('view', 'create') },
       overrides: {},
     });
   });

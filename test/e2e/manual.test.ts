@@ -34,7 +34,7 @@ describe('manual mode (zoho-only sandbox)', () => {
     expect(r.stdout).toContain('      1. Sign in to Zoho CRM as an administrator.\n      2. Open Setup > Apps & Add-ons > Zoho Apps > Zoho Projects.\n');
     expect(r.stdout).toContain('enter the ZSC key (its value is in $ZPI_ZSC_KEY) and the email address it belongs to, owner@acme.com.');
     expect(r.stdout).toContain("Zoho publishes no API for the integration's settings");
-    expect(r.stdout).toContain('Apply will walk you through 5 manual Setup steps in Zoho CRM.');
+    expect(r.stdout).toContain('Apply will walk you through 6 manual Setup steps in Zoho CRM.');
     expect(r.stdout).not.toContain(SECRETS.zsc7001);
     const json = JSON.parse((await t.run(['plan', '--format', 'json'])).stdout);
     expect(json.manual).toBe(true);
@@ -52,8 +52,8 @@ describe('manual mode (zoho-only sandbox)', () => {
       expect(r.code).toBe(1);
       expect(r.stderr).not.toContain('internal error');
       expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(
-        'Apply stopped before manual step [1/5] portal acme-projects: Zoho has no API for it, so an administrator must do it in Zoho CRM Setup, ' +
-          'and without a terminal zpi cannot ask whether it is done. 0 steps of 5 completed; do it (`zpi plan` prints the Setup instructions), ' +
+        'Apply stopped before manual step [1/6] portal acme-projects: Zoho has no API for it, so an administrator must do it in Zoho CRM Setup, ' +
+          'and without a terminal zpi cannot ask whether it is done. 0 steps of 6 completed; do it (`zpi plan` prints the Setup instructions), ' +
           'then run `zpi apply` again to finish the rest.',
       );
       expect(stateBytes(t).equals(state)).toBe(true);
@@ -71,7 +71,7 @@ describe('manual mode (zoho-only sandbox)', () => {
       ok: false,
       done: [],
       stoppedAtManual: 'associate-portal:acme-projects',
-      manualStop: { reason: 'cannot-confirm', index: 1, total: 5 },
+      manualStop: { reason: 'cannot-confirm', index: 1, total: 6 },
     });
     expect(stateBytes(t).equals(state)).toBe(true);
   });
@@ -101,13 +101,13 @@ describe('manual mode (zoho-only sandbox)', () => {
         recordOutput(text);
         resolve({ code: code ?? -1, text });
       });
-      // Typed ahead: the answers are kept until each question comes. Three steps done, then no more.
-      child.stdin.end('yes\ndone\ndone\ndone\nnot yet\n');
+      // Typed ahead: the answers are kept until each question comes. Four steps done, then no more.
+      child.stdin.end('yes\ndone\ndone\ndone\ndone\nnot yet\n');
     });
     expect(screen.text).toContain('Manual step: associate-portal:acme-projects (Zoho has no API for it). In Zoho CRM:');
-    expect(screen.text).toMatch(/\[1\/5\] \+ portal acme-projects … done \(confirmed by the administrator\)/);
-    expect(screen.text).toMatch(/\[3\/5\] ~ profile Standard … done \(confirmed by the administrator\)/);
-    expect(screen.text).toContain('Apply stopped at manual step [4/5] grant alice@acme.com: not confirmed as done. 3 steps of 5 completed;');
+    expect(screen.text).toMatch(/\[1\/6\] \+ portal acme-projects … done \(confirmed by the administrator\)/);
+    expect(screen.text).toMatch(/\[4\/6\] ~ profile Standard … done \(confirmed by the administrator\)/);
+    expect(screen.text).toContain('Apply stopped at manual step [5/6] grant alice@acme.com: not confirmed as done. 4 steps of 6 completed;');
     expect(screen.text).not.toContain('internal error');
     expect(screen.code).toBe(1);
     expect(stateBytes(t).equals(state)).toBe(true);

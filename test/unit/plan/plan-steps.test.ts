@@ -292,3 +292,21 @@ describe('plan: applying converges', () => {
     }
   });
 });
+
+describe('plan: warnings', () => {
+  it('warns at the user line when a grant gives no permissions (profile not managed, no override)', () => {
+    const live = liveOrg({ users: [{ email: 'erin@acme.com', profile: 'Manager' }], integration: { users: [] } });
+    const p = plan(desired({ profiles: { Standard: ['view'] }, users: ['erin@acme.com'] }), live, ctx);
+    expect(ids(p.steps)).toEqual(['set-profile-permissions:Standard', 'grant-user:erin@acme.com']);
+    expect(p.warnings).toEqual([
+      'integration.yaml:12:5: erin@acme.com is granted access but gets no permissions: profile Manager gives none on projects ' +
+        '(list the profile under profiles:, or give the user permissions:)',
+    ]);
+  });
+
+  it('does not warn when the grant gives permissions', () => {
+    const live = liveOrg({ users: [{ email: 'erin@acme.com', profile: 'Manager' }], integration: { users: [] } });
+    const p = plan(desired({ profiles: { Manager: ['view'] }, users: ['erin@acme.com'] }), live, ctx);
+    expect(p.warnings).toEqual([]);
+  });
+});
