@@ -13,7 +13,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { manifestText, mulberry32, randomSpec, seedState, zscKeyFor } from './lib/converge.mjs';
+import { mulberry32 } from '../dist/sandbox/faults.js';
+import { manifestText, randomSpec, seedState, zscKeyFor } from './lib/converge.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 let BIN = join(ROOT, 'bin', 'zpi.js');

@@ -14,7 +14,7 @@ import { cpus, freemem, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describeResult, runCrashSeeds, useCli } from './crash-test.mjs';
-import { convergeUnderFaults, mulberry32, randomSpec, seedState } from './lib/converge.mjs';
+import { convergeUnderFaults, randomSpec, seedState } from './lib/converge.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -35,8 +35,9 @@ symlinkSync(join(ROOT, 'node_modules'), join(SNAP, 'node_modules'), 'dir');
 process.on('exit', () => rmSync(SNAP, { recursive: true, force: true }));
 useCli(SNAP);
 const dist = (p) => import(pathToFileURL(join(SNAP, 'dist', p)).href);
-const [{ startSandbox }, { createZohoProvider }, { parseManifest }, { plan }, { executePlan }] = await Promise.all([
+const [{ startSandbox }, { mulberry32 }, { createZohoProvider }, { parseManifest }, { plan }, { executePlan }] = await Promise.all([
   dist('sandbox/index.js'),
+  dist('sandbox/faults.js'),
   dist('provider/index.js'),
   dist('manifest/parse-manifest.js'),
   dist('plan/index.js'),

@@ -31,7 +31,6 @@ export const SANDBOX_CREDENTIALS: { clientId: string; clientSecret: string; refr
 export const FAST_RETRY: { retries: number; minTimeoutMs: number; maxTimeoutMs: number; factor: number; randomize: boolean; maxRetryAfterMs: number };
 export function seedState(opts?: { extraUsers?: number }): SandboxState;
 export function eligibleEmails(state: SandboxState): string[];
-export function mulberry32(seed: number): () => number;
 export function randomSpec(rng: () => number, state: SandboxState, opts?: { bias?: 'mixed' | 'many' }): ScenarioSpec;
 export function manifestText(spec: ScenarioSpec, state: SandboxState): string;
 export function zscKeyFor(spec: ScenarioSpec, state: SandboxState): string;

@@ -30,21 +30,10 @@ export function eligibleEmails(state) {
   return state.users.filter((u) => u.status === 'active' && u.confirm && !owners.has(u.email.toLowerCase())).map((u) => u.email.toLowerCase());
 }
 
-/** mulberry32: a tiny seeded PRNG (the sandbox's fault injector uses the same). */
-export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
- * A random desired state for `state` (a sandbox state), from `rng` (() => [0, 1)). `bias: 'many'`
- * asks for lots of steps (portal swap likely, most users listed, many overrides), for crash tests.
+ * A random desired state for `state` (a sandbox state), from `rng` (() => [0, 1): callers pass the
+ * sandbox's seeded mulberry32 from sandbox/faults.js). `bias: 'many'` asks for lots of steps (portal
+ * swap likely, most users listed, many overrides), for crash tests.
  */
 export function randomSpec(rng, state, { bias = 'mixed' } = {}) {
   const pick = (arr) => arr[Math.floor(rng() * arr.length)];

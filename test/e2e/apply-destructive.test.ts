@@ -3,11 +3,10 @@
  * without approval, byte-identical org), the apply lock between concurrent runs, and the terminal
  * prompt (util-linux `script` gives a real pseudo-terminal).
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, e2e, recordOutput, ROOT, SECRETS, type E2E } from './harness.js';
+import { e2e, hasScript, ROOT, runOnTty, SECRETS, spawnZpi, type E2E } from './harness.js';
 import { ex, expectConverged, expectRefused, orgView, progressLines, stateBytes } from './org-state.js';
 
 describe('destructive changes', () => {
@@ -98,8 +97,7 @@ describe('destructive changes', () => {
 describe('the apply lock', () => {
   let t: E2E;
   beforeAll(async () => {
-    t = await e2e({ faults: 'latency=100ms' });
-    copyFileSync(join(ROOT, 'integration.yaml'), join(t.dir, 'integration.yaml'));
+    t = await e2e({ faults: 'latency=100ms', manifest: join(ROOT, 'integration.yaml') });
   });
   afterAll(async () => {
     await t.close();
@@ -121,27 +119,17 @@ describe('the apply lock', () => {
     writeFileSync(join(t.dir, 'integration.yaml'), readFileSync(join(ROOT, 'examples/add-users.yaml'), 'utf8'));
     await t.restart({ faults: 'latency=300ms' });
     const lock = join(t.dir, '.zpi', 'apply-60012345678.lock');
-    const kill = (signal: NodeJS.Signals): Promise<number | null> =>
-      new Promise((resolve) => {
-        const child = spawn(process.execPath, [BIN, 'apply', '--auto-approve'], {
-          cwd: t.dir,
-          env: { PATH: process.env.PATH, HOME: t.dir, NO_COLOR: '1', ZPI_ENDPOINT: t.sandbox.url, ZOHO_CLIENT_ID: SECRETS.clientId, ZOHO_CLIENT_SECRET: SECRETS.clientSecret, ZOHO_REFRESH_TOKEN: SECRETS.refreshToken },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-        // Mid-read: the lock is held from before the first call.
-        const poll = setInterval(() => {
-          if (!existsSync(lock) || !readFileSync(lock, 'utf8').includes(`"pid":${child.pid},`)) return;
-          clearInterval(poll);
-          setTimeout(() => child.kill(signal), 100);
-        }, 10);
-        child.on('close', (code, sig) => {
-          recordOutput(out);
-          resolve(code ?? (sig ? -1 : null));
-        });
-      });
+    const kill = async (signal: NodeJS.Signals): Promise<number | null> => {
+      const { child, closed } = spawnZpi(t, ['apply', '--auto-approve'], { NO_COLOR: '1' });
+      // Mid-read: the lock is held from before the first call.
+      const poll = setInterval(() => {
+        if (!existsSync(lock) || !readFileSync(lock, 'utf8').includes(`"pid":${child.pid},`)) return;
+        clearInterval(poll);
+        setTimeout(() => child.kill(signal), 100);
+      }, 10);
+      const { code, signal: sig } = await closed;
+      return code ?? (sig ? -1 : null);
+    };
     expect(await kill('SIGKILL')).toBe(-1);
     expect(existsSync(lock)).toBe(true);
     expect(await kill('SIGINT')).toBe(130);
@@ -154,56 +142,22 @@ describe('the apply lock', () => {
   });
 });
 
-const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).stdout?.includes('util-linux') ?? false;
-const sh = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-
 describe.skipIf(!hasScript)('on a terminal (util-linux script)', () => {
+  const KEY = { ZPI_ZSC_KEY: SECRETS.zsc7001 };
   let t: E2E;
   beforeAll(async () => {
-    t = await e2e();
-    copyFileSync(join(ROOT, 'integration.yaml'), join(t.dir, 'integration.yaml'));
+    t = await e2e({ manifest: join(ROOT, 'integration.yaml') });
   });
   afterAll(async () => {
     await t.close();
   });
 
-  /** Runs zpi on a pseudo-terminal, typing `input`; returns what the terminal showed and the exit code. */
-  function onTty(args: string[], input: string, env: Record<string, string> = {}): Promise<{ code: number; screen: string }> {
-    const cmd = [process.execPath, BIN, ...args].map(sh).join(' ');
-    return new Promise((resolve, reject) => {
-      const child = spawn('script', ['-qec', cmd, '/dev/null'], {
-        cwd: t.dir,
-        env: {
-          PATH: process.env.PATH,
-          HOME: t.dir,
-          TERM: 'xterm',
-          ZPI_ENDPOINT: t.sandbox.url,
-          ZOHO_CLIENT_ID: SECRETS.clientId,
-          ZOHO_CLIENT_SECRET: SECRETS.clientSecret,
-          ZOHO_REFRESH_TOKEN: SECRETS.refreshToken,
-          ZPI_ZSC_KEY: SECRETS.zsc7001,
-          ...env,
-        },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let screen = '';
-      child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (screen += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => {
-        recordOutput(screen);
-        resolve({ code: code ?? -1, screen });
-      });
-      child.stdin.end(input);
-    });
-  }
-
   it('colours the plan on a terminal, but never with NO_COLOR or --no-color', async () => {
-    const coloured = await onTty(['plan'], '');
+    const coloured = await runOnTty(t, ['plan'], { env: KEY });
     expect(coloured.code, coloured.screen).toBe(0);
     expect(coloured.screen).toContain('\x1b[');
     for (const [args, env] of [[['plan'], { NO_COLOR: '1' }], [['--no-color', 'plan'], {}]] as const) {
-      const plain = await onTty([...args], '', env);
+      const plain = await runOnTty(t, [...args], { env: { ...KEY, ...env } });
       expect(plain.code, plain.screen).toBe(0);
       expect(plain.screen).toContain('Plan: 3 to add');
       expect(plain.screen).not.toContain('\x1b[3'); // no colours (line-editing codes aside)
@@ -213,12 +167,12 @@ describe.skipIf(!hasScript)('on a terminal (util-linux script)', () => {
 
   it('asks for yes: anything else cancels and writes nothing; yes applies', async () => {
     const before = stateBytes(t);
-    const no = await onTty(['apply'], 'no\n', { NO_COLOR: '1' });
+    const no = await runOnTty(t, ['apply'], { input: 'no\n', env: { ...KEY, NO_COLOR: '1' } });
     expect(no.code).toBe(1);
     expect(no.screen).toContain("Do you want to apply these changes? Only 'yes' will be accepted:");
     expect(no.screen).toContain('Apply cancelled; nothing was changed.');
     expect(stateBytes(t).equals(before)).toBe(true);
-    const yes = await onTty(['apply'], 'yes\n', { NO_COLOR: '1' });
+    const yes = await runOnTty(t, ['apply'], { input: 'yes\n', env: { ...KEY, NO_COLOR: '1' } });
     expect(yes.code).toBe(0);
     expect(yes.screen).toContain('Apply complete: 3 added, 4 changed, 1 removed.');
     await expectConverged(t, 'integration.yaml');

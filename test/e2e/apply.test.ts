@@ -17,8 +17,8 @@ describe('first setup, then the everyday changes', () => {
       seed: secretSeed((s) => {
         s.integration = { status: 'inactive', portal_id: null, users: [], profile_permissions: {}, user_permissions: {} };
       }),
+      manifest: ex('first-setup'),
     });
-    copyFileSync(ex('first-setup'), join(t.dir, 'integration.yaml'));
   });
   afterAll(async () => {
     await t.close();
@@ -155,8 +155,7 @@ describe('first setup, then the everyday changes', () => {
 describe('saved plans, stale plans, events', () => {
   let t: E2E;
   beforeAll(async () => {
-    t = await e2e();
-    copyFileSync(join(ROOT, 'integration.yaml'), join(t.dir, 'integration.yaml'));
+    t = await e2e({ manifest: join(ROOT, 'integration.yaml') });
   });
   afterAll(async () => {
     await t.close();

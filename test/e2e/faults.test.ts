@@ -5,7 +5,6 @@
  * fault-free plan then says "No changes". Runs 24 seeds, a few at a time, alternating between
  * the everyday changes of integration.yaml and a destructive portal swap.
  */
-import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { e2e, ROOT, SECRETS, type RunResult } from './harness.js';
@@ -21,10 +20,9 @@ interface Outcome {
 }
 
 async function converge(seed: number): Promise<Outcome> {
-  const t = await e2e({ faults: `rate=0.3,reset=0.05,seed=${seed}` });
+  const swap = seed % 2 === 0;
+  const t = await e2e({ faults: `rate=0.3,reset=0.05,seed=${seed}`, manifest: join(ROOT, swap ? 'examples/portal-swap.yaml' : 'integration.yaml') });
   try {
-    const swap = seed % 2 === 0;
-    copyFileSync(join(ROOT, swap ? 'examples/portal-swap.yaml' : 'integration.yaml'), join(t.dir, 'integration.yaml'));
     const env = swap ? { ZPI_ZSC_KEY: SECRETS.zsc7002 } : {};
     // Every third seed speaks JSON: each line an event, retries included, the summary last.
     const json = seed % 3 === 0;

@@ -4,12 +4,12 @@
  * `.zpi/` is git-ignored; SIGINT (and SIGTERM) during apply exit 130 (143) and release the lock, and a re-run
  * finishes the job.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandboxProcess } from '../../scripts/crash-test.mjs';
-import { BIN, e2e, recordOutput, ROOT, SECRETS, type E2E } from './harness.js';
+import { e2e, recordOutput, ROOT, SECRETS, spawnZpi, type E2E } from './harness.js';
 
 const mode = (p: string): number => statSync(p).mode & 0o777;
 const octal = (n: number): string => `0${n.toString(8)}`;
@@ -85,39 +85,16 @@ describe('files zpi writes are private, whatever the umask', () => {
   });
 });
 
-/** Spawns `zpi apply` and resolves once its stderr matches `ready` (or it exits). */
-function startApply(t: E2E, args: string[], env: Record<string, string>, ready: RegExp) {
-  const child = spawn(process.execPath, [BIN, 'apply', ...args], {
-    cwd: t.dir,
-    env: {
-      PATH: process.env.PATH,
-      HOME: t.dir,
-      NO_COLOR: '1',
-      ZPI_ENDPOINT: t.sandbox.url,
-      ZOHO_CLIENT_ID: SECRETS.clientId,
-      ZOHO_CLIENT_SECRET: SECRETS.clientSecret,
-      ZOHO_REFRESH_TOKEN: SECRETS.refreshToken,
-      ZPI_ZSC_KEY: SECRETS.zsc7001,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>((resolve) =>
-    child.on('close', (code, signal) => {
-      recordOutput(out);
-      resolve({ code, signal, out });
-    }),
-  );
+/** Spawns `zpi apply`; `reached` resolves once its stderr matches `ready` (or false when it exits first). */
+function startApply(t: E2E, args: string[], ready: RegExp) {
+  const run = spawnZpi(t, ['apply', ...args], { NO_COLOR: '1', ZPI_ZSC_KEY: SECRETS.zsc7001 });
   const reached = new Promise<boolean>((resolve) => {
-    child.stderr.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (ready.test(out)) resolve(true);
+    run.child.stderr.on('data', () => {
+      if (ready.test(run.output())) resolve(true);
     });
-    void closed.then(() => resolve(false));
+    void run.closed.then(() => resolve(false));
   });
-  return { child, closed, reached, output: () => out };
+  return { ...run, reached };
 }
 
 describe('signals during apply', () => {
@@ -139,7 +116,7 @@ describe('signals during apply', () => {
     const manifest = join(t.dir, `${signal}.yaml`);
     const base = readFileSync(join(ROOT, 'examples', 'add-users.yaml'), 'utf8');
     writeFileSync(manifest, signal === 'SIGINT' ? base : base.replace('  - email: heidi@acme.com\n', '  - email: judy@acme.com\n    permissions: [view, edit]\n'));
-    const run = startApply(t, ['-f', manifest, '--auto-approve'], {}, /^\[1\/\d+\] .* ok/m);
+    const run = startApply(t, ['-f', manifest, '--auto-approve'], /^\[1\/\d+\] .* ok/m);
     expect(await run.reached, run.output()).toBe(true);
     // The lock is held (and private) while steps run.
     expect(locks()).toHaveLength(1);
@@ -160,7 +137,7 @@ describe('signals during apply', () => {
     const manifest = join(t.dir, 'read.yaml');
     writeFileSync(manifest, readFileSync(join(ROOT, 'examples', 'per-user-overrides.yaml'), 'utf8'));
     const before = readFileSync(t.stateFile);
-    const run = startApply(t, ['-f', manifest, '--auto-approve'], {}, /$^/); // never "ready": poll for the lock
+    const run = startApply(t, ['-f', manifest, '--auto-approve'], /$^/); // never "ready": poll for the lock
     for (let i = 0; i < 300 && locks().length === 0 && run.child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 10));
     expect(locks()).toHaveLength(1);
     run.child.kill('SIGINT');

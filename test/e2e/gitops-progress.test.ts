@@ -2,11 +2,9 @@
  * Reading a large org shows a progress bar on a terminal only: CI logs and pipes get no `\r`
  * redraws, while a real pseudo-terminal (util-linux `script`) sees the bar.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, e2e, ROOT, SECRETS, secretSeed, type E2E } from './harness.js';
+import { e2e, hasScript, ROOT, runOnTty, secretSeed, type E2E } from './harness.js';
 
 const USERS = 1_500; // 8 pages of 200
 
@@ -25,9 +23,6 @@ function largeSeed(): Record<string, any> {
     }
   });
 }
-
-const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).stdout?.includes('util-linux') ?? false;
-const sh = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 describe('progress while reading a large org', () => {
   let t: E2E;
@@ -53,32 +48,7 @@ describe('progress while reading a large org', () => {
 
   /** Runs `zpi plan` on a pseudo-terminal; returns what the terminal showed (stdout and stderr together). */
   async function planOnTty(extraEnv: Record<string, string> = {}): Promise<string> {
-    const cmd = `${sh(process.execPath)} ${sh(BIN)} plan -f ${sh(manifest)}`;
-    const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn('script', ['-qec', cmd, '/dev/null'], {
-        cwd: t.dir,
-        env: {
-          PATH: process.env.PATH,
-          HOME: t.dir,
-          TERM: 'xterm',
-          NO_COLOR: '1',
-          ZPI_ENDPOINT: t.sandbox.url,
-          ZOHO_CLIENT_ID: SECRETS.clientId,
-          ZOHO_CLIENT_SECRET: SECRETS.clientSecret,
-          ZOHO_REFRESH_TOKEN: SECRETS.refreshToken,
-          ...extraEnv,
-        },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let text = '';
-      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (text += d.toString()));
-      child.on('error', reject);
-      child.on('close', () => resolve(text));
-      child.stdin.end();
-    });
-    writeFileSync(join(t.dir, `tty-output-${Object.keys(extraEnv).join('-') || 'plain'}.txt`), out); // scanned for secrets by close()
-    return out;
+    return (await runOnTty(t, ['plan', '-f', manifest], { env: { NO_COLOR: '1', ...extraEnv } })).screen;
   }
 
   it.skipIf(!hasScript)('draws the bar on a terminal (users read / total, page by page) and erases it', async () => {

@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
@@ -61,8 +62,10 @@ export function recordOutput(...texts: string[]): void {
   outputs.push(...texts);
 }
 
-export async function e2e(opts: { seed?: Seed; faults?: string; limits?: string; zohoOnly?: boolean } = {}): Promise<E2E> {
+/** `manifest`: a file copied into the test's dir as `integration.yaml` (zpi's default manifest). */
+export async function e2e(opts: { seed?: Seed; faults?: string; limits?: string; zohoOnly?: boolean; manifest?: string } = {}): Promise<E2E> {
   const dir = mkdtempSync(join(tmpdir(), 'zpi-e2e-'));
+  if (opts.manifest) copyFileSync(opts.manifest, join(dir, 'integration.yaml'));
   const stateFile = join(dir, 'sandbox-state.json');
   const seed = opts.seed ?? secretSeed();
   let sandbox = await startSandbox({
@@ -124,6 +127,82 @@ export async function e2e(opts: { seed?: Seed; faults?: string; limits?: string;
     },
   };
   return handle;
+}
+
+/**
+ * The environment of a zpi a test spawns itself (not through run()): HOME is the test's dir, the
+ * endpoint is its sandbox, the client credentials are the known ones; nothing else unless `env` adds it
+ * (NO_COLOR, ZPI_ZSC_KEY, …).
+ */
+function childEnv(t: E2E, env: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: t.dir,
+    ZPI_ENDPOINT: t.sandbox.url,
+    ZOHO_CLIENT_ID: SECRETS.clientId,
+    ZOHO_CLIENT_SECRET: SECRETS.clientSecret,
+    ZOHO_REFRESH_TOKEN: SECRETS.refreshToken,
+    ...env,
+  };
+}
+
+/** How a zpi spawned by spawnZpi() ended; `out` is its stdout and stderr together. */
+export interface Ended {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  out: string;
+}
+
+export interface Spawned {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  /** Settles when the process has closed; its output is then recorded for the secret scan. */
+  closed: Promise<Ended>;
+  /** stdout and stderr so far, together. */
+  output(): string;
+}
+
+/** Spawns the built CLI in the test's dir (stdin closed) for a test that signals it or watches it run. */
+export function spawnZpi(t: E2E, args: string[], env: Record<string, string> = {}): Spawned {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: t.dir, env: childEnv(t, env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const closed = new Promise<Ended>((resolve) =>
+    child.on('close', (code, signal) => {
+      outputs.push(out);
+      resolve({ code, signal, out });
+    }),
+  );
+  return { child, closed, output: () => out };
+}
+
+/** Whether util-linux `script` is there to give zpi a real pseudo-terminal (runOnTty). */
+export const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).stdout?.includes('util-linux') ?? false;
+const sh = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Runs the built CLI on a pseudo-terminal (`script -qec … /dev/null`, TERM=xterm), typing `input`
+ * (answers typed ahead are kept until each question comes); returns the exit code and what the
+ * terminal showed (stdout and stderr together), which the secret scan also gets.
+ */
+export function runOnTty(t: E2E, args: string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<{ code: number; screen: string }> {
+  const cmd = [process.execPath, BIN, ...args].map(sh).join(' ');
+  return new Promise((resolve, reject) => {
+    const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn('script', ['-qec', cmd, '/dev/null'], {
+      cwd: t.dir,
+      env: childEnv(t, { TERM: 'xterm', ...opts.env }),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let screen = '';
+    child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (screen += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      outputs.push(screen);
+      resolve({ code: code ?? -1, screen });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
 }
 
 /** The forms a secret could leak in: as is, URL-encoded, JSON-escaped, base64. */

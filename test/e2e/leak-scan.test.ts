@@ -6,12 +6,11 @@
  * (saved plans, --json events, errors with a wrong key, faults and retries, a lock left by a killed
  * apply), and it does catch a planted leak in each place and form.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertNoSecretsIn, BIN, e2e, issuedTokens, recordOutput, ROOT, SECRETS, type E2E } from './harness.js';
+import { assertNoSecretsIn, e2e, issuedTokens, recordOutput, ROOT, SECRETS, spawnZpi, type E2E } from './harness.js';
 
 describe('secret-leak scan over a run that prints and writes a lot', () => {
   let t: E2E;
@@ -53,23 +52,7 @@ describe('secret-leak scan over a run that prints and writes a lot', () => {
     const manifest = join(t.dir, 'fewer.yaml');
     writeFileSync(manifest, readFileSync(join(ROOT, 'examples', 'portal-swap.yaml'), 'utf8').replace('  - email: frank@acme.com\n', ''));
     await t.restart({ faults: 'latency=300ms' });
-    const child = spawn(process.execPath, [BIN, 'apply', '-f', manifest, '--auto-approve'], {
-      cwd: t.dir,
-      env: {
-        PATH: process.env.PATH,
-        HOME: t.dir,
-        NO_COLOR: '1',
-        ZPI_ENDPOINT: t.sandbox.url,
-        ZOHO_CLIENT_ID: SECRETS.clientId,
-        ZOHO_CLIENT_SECRET: SECRETS.clientSecret,
-        ZOHO_REFRESH_TOKEN: SECRETS.refreshToken,
-        ZPI_ZSC_KEY: SECRETS.zsc7002,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const { child, closed } = spawnZpi(t, ['apply', '-f', manifest, '--auto-approve'], { NO_COLOR: '1', ZPI_ZSC_KEY: SECRETS.zsc7002 });
     const lockDir = join(t.dir, '.zpi');
     const lock = await new Promise<string | undefined>((resolve) => {
       const poll = setInterval(() => {
@@ -81,8 +64,7 @@ describe('secret-leak scan over a run that prints and writes a lot', () => {
       }, 10);
     });
     child.kill('SIGKILL');
-    await new Promise((r) => child.once('close', r));
-    recordOutput(out);
+    const { out } = await closed;
     expect(lock, out).toBeDefined();
     // kill -9 skips every exit handler: the lock stays for the scan (and the next apply takes it over).
     expect(readFileSync(join(lockDir, lock!), 'utf8')).toMatch(/"pid":\d+/);

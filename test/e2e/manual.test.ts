@@ -4,22 +4,16 @@
  * instructions; `apply --auto-approve` stops before the first one and says why; on a terminal,
  * apply walks the administrator through each step. Nothing is ever written.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, e2e, recordOutput, ROOT, SECRETS, type E2E } from './harness.js';
+import { e2e, hasScript, ROOT, runOnTty, SECRETS, type E2E } from './harness.js';
 import { stateBytes } from './org-state.js';
-
-const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).stdout?.includes('util-linux') ?? false;
-const sh = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 describe('manual mode (zoho-only sandbox)', () => {
   let t: E2E;
   let state: Buffer;
   beforeAll(async () => {
-    t = await e2e({ zohoOnly: true });
-    copyFileSync(join(ROOT, 'examples/first-setup.yaml'), join(t.dir, 'integration.yaml'));
+    t = await e2e({ zohoOnly: true, manifest: join(ROOT, 'examples/first-setup.yaml') });
     state = stateBytes(t);
   });
   afterAll(async () => {
@@ -77,39 +71,14 @@ describe('manual mode (zoho-only sandbox)', () => {
   });
 
   it.skipIf(!hasScript)('on a terminal, apply shows each manual step and waits for "done"', async () => {
-    const cmd = [process.execPath, BIN, 'apply'].map(sh).join(' ');
-    const screen = await new Promise<{ code: number; text: string }>((resolve, reject) => {
-      const child = spawn('script', ['-qec', cmd, '/dev/null'], {
-        cwd: t.dir,
-        env: {
-          PATH: process.env.PATH,
-          HOME: t.dir,
-          TERM: 'xterm',
-          NO_COLOR: '1',
-          ZPI_ENDPOINT: t.sandbox.url,
-          ZOHO_CLIENT_ID: SECRETS.clientId,
-          ZOHO_CLIENT_SECRET: SECRETS.clientSecret,
-          ZOHO_REFRESH_TOKEN: SECRETS.refreshToken,
-        },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let text = '';
-      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (text += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => {
-        recordOutput(text);
-        resolve({ code: code ?? -1, text });
-      });
-      // Typed ahead: the answers are kept until each question comes. Four steps done, then no more.
-      child.stdin.end('yes\ndone\ndone\ndone\ndone\nnot yet\n');
-    });
-    expect(screen.text).toContain('Manual step: associate-portal:acme-projects (Zoho has no API for it). In Zoho CRM:');
-    expect(screen.text).toMatch(/\[1\/6\] \+ portal acme-projects … done \(confirmed by the administrator\)/);
-    expect(screen.text).toMatch(/\[4\/6\] ~ profile Standard … done \(confirmed by the administrator\)/);
-    expect(screen.text).toContain('Apply stopped at manual step [5/6] grant alice@acme.com: not confirmed as done. 4 steps of 6 completed;');
-    expect(screen.text).not.toContain('internal error');
-    expect(screen.code).toBe(1);
+    // Typed ahead: the answers are kept until each question comes. Four steps done, then no more.
+    const tty = await runOnTty(t, ['apply'], { input: 'yes\ndone\ndone\ndone\ndone\nnot yet\n', env: { NO_COLOR: '1' } });
+    expect(tty.screen).toContain('Manual step: associate-portal:acme-projects (Zoho has no API for it). In Zoho CRM:');
+    expect(tty.screen).toMatch(/\[1\/6\] \+ portal acme-projects … done \(confirmed by the administrator\)/);
+    expect(tty.screen).toMatch(/\[4\/6\] ~ profile Standard … done \(confirmed by the administrator\)/);
+    expect(tty.screen).toContain('Apply stopped at manual step [5/6] grant alice@acme.com: not confirmed as done. 4 steps of 6 completed;');
+    expect(tty.screen).not.toContain('internal error');
+    expect(tty.code).toBe(1);
     expect(stateBytes(t).equals(state)).toBe(true);
   });
 });

@@ -3,7 +3,7 @@
  * every domain check a plan makes against the live org — each a one-line error naming the manifest
  * line, exit 1, with the org untouched (the sandbox's state file byte-identical).
  */
-import { chmodSync, copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2e, ROOT, SECRETS, type E2E, type RunResult } from './harness.js';
@@ -15,8 +15,7 @@ describe('zpi plan', () => {
   let t: E2E;
   let state: Buffer;
   beforeAll(async () => {
-    t = await e2e();
-    copyFileSync(join(ROOT, 'integration.yaml'), join(t.dir, 'integration.yaml'));
+    t = await e2e({ manifest: join(ROOT, 'integration.yaml') });
     state = readFileSync(t.stateFile);
   });
   afterAll(async () => {

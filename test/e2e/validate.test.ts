@@ -3,7 +3,7 @@
  * `file:line:col: message` on stderr (or `--json`), unreadable paths, standard input; and the
  * command line's own basics (`--version`, unknown commands and flags). No network is touched.
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2e, ROOT, type E2E, type RunResult } from './harness.js';
@@ -40,8 +40,7 @@ function expectCleanFailure(r: RunResult): void {
 describe('zpi validate', () => {
   let t: E2E;
   beforeAll(async () => {
-    t = await e2e();
-    copyFileSync(join(ROOT, 'integration.yaml'), join(t.dir, 'integration.yaml'));
+    t = await e2e({ manifest: join(ROOT, 'integration.yaml') });
     writeFileSync(join(t.dir, 'bad.yaml'), BAD);
     mkdirSync(join(t.dir, 'a-directory'));
   });

@@ -13,8 +13,9 @@ import { executePlan } from '../../src/apply/index.js';
 import { parseManifest } from '../../src/manifest/parse-manifest.js';
 import { plan } from '../../src/plan/index.js';
 import { createZohoProvider } from '../../src/provider/index.js';
+import { mulberry32 } from '../../src/sandbox/faults.js';
 import { startSandbox } from '../../src/sandbox/index.js';
-import { convergeUnderFaults, mulberry32, randomSpec, seedState } from '../../scripts/lib/converge.mjs';
+import { convergeUnderFaults, randomSpec, seedState } from '../../scripts/lib/converge.mjs';
 
 const mods = { startSandbox, createZohoProvider, parseManifest, plan, executePlan };
 const RUNS = Number(process.env.FC_RUNS ?? 0) || 24;
