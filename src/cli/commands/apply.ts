@@ -113,6 +113,14 @@ function readSavedPlan(file: string): Plan {
 async function checkFresh(saved: Plan, target: OpenTarget, io: Io): Promise<Plan> {
   const bar = progressBar(io, 'reading users');
   const live = await target.provider.read({ onProgress: bar.update }).finally(bar.done);
+  // Another org (e.g. a plan made with --sandbox applied with Zoho credentials) is not "stale": say so.
+  if (live.org.id !== saved.target.org.id || (saved.target.endpointKind === 'zoho') !== (target.kind === 'zoho')) {
+    const was = `${saved.target.org.name} (org ${saved.target.org.id}) via ${saved.target.endpointKind}`;
+    throw new UserError(
+      `this plan was made for ${was}, but zpi now reaches ${live.org.companyName} (org ${live.org.id}) via ${target.kind}; ` +
+        'pass the same --sandbox/--endpoint as for zpi plan',
+    );
+  }
   if (fingerprint(live) !== saved.liveFingerprint) {
     const now = fingerprintSections(live);
     const changed = saved.liveSections
