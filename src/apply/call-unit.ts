@@ -50,7 +50,9 @@ export async function callUnit(unit: Unit, ctx: CallContext): Promise<UnitOutcom
     return { errors, attempts, retries, ms: ms() };
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
-    const info = withHint(errorInfo(err, ctx.secrets), steps[0]);
+    const hinted = withHint(errorInfo(err, ctx.secrets), steps[0]);
+    // More than one attempt means the retries ran out: say how hard zpi tried.
+    const info = attempts > 1 ? { ...hinted, message: `${hinted.message} (gave up after ${attempts} attempts)` } : hinted;
     return { errors: steps.map(() => info), attempts, retries, ms: ms() };
   }
 }

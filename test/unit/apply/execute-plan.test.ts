@@ -145,7 +145,7 @@ describe('executePlan: retries', () => {
     const { result, of } = await run(plan, p, { allowDestructive: true, retry: { ...FAST, retries: 2 } });
     expect(p.sequence.map((c) => c.method)).toEqual(['deactivate', 'deactivate', 'deactivate']);
     expect(result).toMatchObject({ ok: false, calls: 3, retries: 2, failed: { stepId: 'deactivate:acme-projects', code: 'SERVICE_UNAVAILABLE' } });
-    expect(of('step_failed')[0]).toMatchObject({ retries: 2, error: { code: 'SERVICE_UNAVAILABLE', message: 'Zoho is busy' } });
+    expect(of('step_failed')[0]).toMatchObject({ retries: 2, error: { code: 'SERVICE_UNAVAILABLE', message: 'Zoho is busy (gave up after 3 attempts)' } });
   });
 });
 
