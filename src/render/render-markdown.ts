@@ -3,6 +3,7 @@ import { formatPermissions } from '../model/permissions.js';
 import { accessCountsLine, deactivates, describeWhy } from './describe-access.js';
 import { describeSteps, DESTRUCTIVE, formatBlastRadius, stepBodies } from './describe-steps.js';
 import { fitSections, shownItems, type Foldable } from './fold-sections.js';
+import { manualInstructions } from './manual-steps.js';
 import { brakeLine, effortLine, MANUAL_NOTE, noChangesLine, summaryLine } from './summary-line.js';
 
 /** Lets CI find its earlier comment on a pull request and update it instead of adding another. */
@@ -61,10 +62,19 @@ export function renderMarkdown(plan: Plan): string {
     more: (n) => `| … ${n} more | | | |`,
   };
   const steps: Foldable = { items: stepItems(plan), more: (n) => `… ${n} more steps (zpi show PLANFILE lists them all)` };
-  const sections = [access, steps, warnings];
+  // Real Zoho has no API for the integration's settings: the comment tells the admin what to click.
+  const setup: Foldable = {
+    items: plan.steps.filter((st) => st.manual).map((st) => [`**${st.kind} ${st.target}**`, '', ...manualInstructions(st)].join('\n')),
+    more: (n) => `… ${n} more manual steps (zpi show PLANFILE lists them all)`,
+  };
+  const sections = [access, steps, warnings, setup];
 
   const compose = (shown: number[]): string => {
-    const [a = 0, s = 0, w = 0] = shown;
+    const [a = 0, s = 0, w = 0, m = 0] = shown;
+    const manual =
+      setup.items.length > 0
+        ? ['', '<details><summary>Setup instructions for the manual steps</summary>', '', shownItems(setup, m).join('\n\n'), '', '</details>']
+        : [];
     const table = plan.access.length > 0 ? ['', '| User | Before | After | Why |', '|---|---|---|---|', ...shownItems(access, a)] : [];
     const warn = plan.warnings.length > 0 ? ['', '**Warnings**', ...shownItems(warnings, w)] : [];
     const notes = destructiveNotes(plan);
@@ -84,6 +94,7 @@ export function renderMarkdown(plan: Plan): string {
       '```',
       '',
       '</details>',
+      ...manual,
       ...warn,
       '',
       MARKDOWN_MARKER,

@@ -56,3 +56,31 @@ describe('renderMarkdown', () => {
     expect(stepRows).toBeGreaterThan(200);
   });
 });
+
+describe('renderMarkdown: manual steps (real Zoho)', () => {
+  it('carries the Setup instructions of every manual step, folded', () => {
+    const p = manualPlan();
+    const md = renderMarkdown(p);
+    expect(md).toContain('<details><summary>Setup instructions for the manual steps</summary>');
+    for (const s of p.steps) expect(md).toContain(`**${s.kind} ${s.target}**`);
+    expect(md).toContain('Setup > Apps & Add-ons > Zoho Apps > Zoho Projects');
+    expect(md.indexOf('Setup instructions for the manual steps')).toBeLessThan(md.indexOf(MARKDOWN_MARKER));
+  });
+
+  it('has no Setup section when every step has an API', () => {
+    expect(renderMarkdown(changePlan())).not.toContain('Setup instructions for the manual steps');
+  });
+});
+
+describe('renderMarkdown: a large manual plan', () => {
+  it('folds 5,000 manual user steps and their Setup instructions under 65,000 characters', () => {
+    const emails = Array.from({ length: 5000 }, (_, i) => `someone.with.a.long.name.${String(i).padStart(4, '0')}@acme-corporation.com`);
+    const live = { ...liveOrg({ users: emails }), integration: null };
+    const p = plan(desired({ profiles: { Standard: ['view'] }, users: emails }), live, planCtx({ endpointKind: 'zoho' }));
+    expect(p.manual).toBe(true);
+    const md = renderMarkdown(p);
+    expect(md.length).toBeLessThan(65_000);
+    expect(md).toMatch(/^… \d+ more manual steps \(zpi show PLANFILE lists them all\)$/m);
+    expect(md.endsWith(`${MARKDOWN_MARKER}\n`)).toBe(true);
+  });
+});
