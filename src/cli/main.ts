@@ -172,7 +172,8 @@ export async function main(argv: string[]): Promise<number> {
 
 export function reportError(err: unknown, write: (t: string) => void): number {
   if (err instanceof UserError) {
-    write(`error: ${err.message}\n`);
+    // One line per problem (a manifest or plan error may hold several), each marked as an error.
+    write(`${err.message.split('\n').map((line) => `error: ${line}`).join('\n')}\n`);
     return 1;
   }
   const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);

@@ -195,8 +195,8 @@ describe('zpi plan', () => {
       const lines = r.stderr.trimEnd().split('\n');
       expect(lines).toEqual([
         'error: variant.yaml:21:5: ursula@acme.com is not active in CRM (status disabled); only active, confirmed CRM users can be given access',
-        'variant.yaml:22:5: uma@acme.com has not confirmed their CRM invitation yet; only active, confirmed CRM users can be given access',
-        'variant.yaml:24:5: dan@acme.com has been deleted from CRM; only active, confirmed CRM users can be given access',
+        'error: variant.yaml:22:5: uma@acme.com has not confirmed their CRM invitation yet; only active, confirmed CRM users can be given access',
+        'error: variant.yaml:24:5: dan@acme.com has been deleted from CRM; only active, confirmed CRM users can be given access',
       ]);
     });
 
