@@ -16,13 +16,12 @@ export interface Unit {
 /** Kinds whose provider method takes many items, with how many a call may carry. */
 function batchLimit(kind: StepKind, batchSize: number): number {
   switch (kind) {
+    // Zoho's batched writes carry at most 100 items a call (the provider refuses more).
     case 'grant-user':
     case 'revoke-user':
-      return batchSize;
-    // One call carries every item (Provider.setProfilePermissions / setUserPermissions).
     case 'set-profile-permissions':
     case 'set-user-permissions':
-      return Number.POSITIVE_INFINITY;
+      return batchSize;
     default:
       return 1;
   }

@@ -1,6 +1,6 @@
 import { summaryBucket, type Plan, type Step, type StepKind } from '../model/plan.js';
 
-/** Users per grant/revoke call (DESIGN §4: the executor batches 100 ids a call). */
+/** Items per batched write (grants, revokes, profile and user permissions): Zoho takes at most 100 a call. */
 export const USER_BATCH = 100;
 
 /** Counts for the summary line; see summaryBucket for how a portal swap counts. */
@@ -30,9 +30,9 @@ export function estimateApiCalls(steps: readonly Step[]): number {
     count.deactivate +
     count['disassociate-portal'] +
     count['associate-portal'] +
-    Math.min(1, count['set-profile-permissions']) +
+    Math.ceil(count['set-profile-permissions'] / USER_BATCH) +
     Math.ceil(count['grant-user'] / USER_BATCH) +
-    Math.min(1, count['set-user-permissions']) +
+    Math.ceil(count['set-user-permissions'] / USER_BATCH) +
     Math.ceil(count['revoke-user'] / USER_BATCH)
   );
 }

@@ -43,12 +43,12 @@ export interface Provider {
   disassociatePortal(): Promise<void>;
   /** Disassociates and sets the integration inactive. Idempotent. */
   deactivate(): Promise<void>;
-  /** Sets the listed profiles in one call; each item succeeds or fails on its own. */
+  /** Sets up to 100 profiles a call; each item succeeds or fails on its own. */
   setProfilePermissions(items: { profileId: string; profile: string; permissions: Permission[] }[]): Promise<ItemResult[]>;
   /** Grants up to 100 users a call; items already granted succeed unchanged. */
   grantUsers(userIds: string[]): Promise<ItemResult[]>;
   /** Revokes up to 100 users a call (also drops their overrides); items without access succeed unchanged. */
   revokeUsers(userIds: string[]): Promise<ItemResult[]>;
-  /** Sets (permissions) or removes (null) per-user overrides, all in one call. */
+  /** Sets (permissions) or removes (null) up to 100 per-user overrides a call. */
   setUserPermissions(items: { userId: string; permissions: Permission[] | null }[]): Promise<ItemResult[]>;
 }

@@ -40,7 +40,7 @@ describe('executePlan: batching', () => {
     expect(formatSummary(result)).toBe('Apply complete: 250 added, 0 changed, 0 removed.');
   });
 
-  it('makes one call per kind in plan order, all profiles and all overrides in one call each', async () => {
+  it('makes one call per batch of a kind, in plan order; every batched kind obeys the batch size', async () => {
     const plan = makePlan([
       associate('acme-projects', '7001'),
       profilePerms('Standard', '101', ['view']),
@@ -55,25 +55,20 @@ describe('executePlan: batching', () => {
     const { result } = await run(plan, p, { batchSize: 1 });
     expect(p.sequence).toEqual([
       { method: 'associatePortal', args: { portalId: '7001', zscKey: 'zsc-secret-value', email: 'owner@acme.com' } },
-      {
-        method: 'setProfilePermissions',
-        args: [
-          { profileId: '101', profile: 'Standard', permissions: ['view'] },
-          { profileId: '102', profile: 'Sales Rep', permissions: [] },
-        ],
-      },
+      { method: 'setProfilePermissions', args: [{ profileId: '101', profile: 'Standard', permissions: ['view'] }] },
+      { method: 'setProfilePermissions', args: [{ profileId: '102', profile: 'Sales Rep', permissions: [] }] },
       { method: 'grantUsers', args: ['201'] },
       { method: 'grantUsers', args: ['202'] },
-      {
-        method: 'setUserPermissions',
-        args: [
-          { userId: '203', permissions: ['view', 'create'] },
-          { userId: '204', permissions: null },
-        ],
-      },
+      { method: 'setUserPermissions', args: [{ userId: '203', permissions: ['view', 'create'] }] },
+      { method: 'setUserPermissions', args: [{ userId: '204', permissions: null }] },
       { method: 'revokeUsers', args: ['205'] },
     ]);
-    expect(result).toMatchObject({ ok: true, counts: { added: 3, changed: 4, removed: 1 }, calls: 6 });
+    expect(result).toMatchObject({ ok: true, counts: { added: 3, changed: 4, removed: 1 }, calls: 8 });
+    const q = new ScriptedProvider();
+    await run(plan, q, { batchSize: 2 });
+    expect(q.sequence.map((c) => c.method)).toEqual([
+      'associatePortal', 'setProfilePermissions', 'grantUsers', 'setUserPermissions', 'revokeUsers',
+    ]);
   });
 });
 
