@@ -48,10 +48,13 @@ function addIntegration(root: YAMLMap, live: Live, integration: LiveIntegration)
 
   const byId = new Map(live.users.map((u) => [u.id, u]));
   const unknown: string[] = [];
+  const inactive: string[] = [];
   const granted: { email: string; id: string }[] = [];
   for (const id of integration.users) {
     const user = byId.get(id);
     if (user === undefined) unknown.push(id);
+    // Only active, confirmed users may be listed (DESIGN §3 rule 3); a plan revokes the others.
+    else if (user.status !== 'active' || !user.confirmed) inactive.push(`${user.email.toLowerCase()} (${user.confirmed ? user.status : 'unconfirmed'})`);
     // The portal owner has access by owning the portal and may not be listed (DESIGN §3 rule 3).
     else if (user.email.toLowerCase() !== owner) granted.push({ email: user.email.toLowerCase(), id });
   }
@@ -64,9 +67,14 @@ function addIntegration(root: YAMLMap, live: Live, integration: LiveIntegration)
     users.add(entry);
   }
   const usersPair = { key: new Scalar('users'), value: users };
+  const notes: string[] = [];
   if (unknown.length > 0) {
-    usersPair.key.commentBefore = ` Left out: user ids with access that are not CRM users zpi could read: ${unknown.sort(byString).join(', ')}`;
+    notes.push(` Left out: user ids with access that are not CRM users zpi could read: ${unknown.sort(byString).join(', ')}`);
   }
+  if (inactive.length > 0) {
+    notes.push(` Left out: users with access who are not active and confirmed in CRM (a plan revokes them): ${inactive.sort(byString).join(', ')}`);
+  }
+  if (notes.length > 0) usersPair.key.commentBefore = notes.join('\n');
   root.add(usersPair);
 }
 

@@ -116,6 +116,17 @@ users:
     expect(parse(text).users.map((u) => u.email)).toEqual(['alice@acme.com', 'bob@acme.com', 'carol@acme.com']);
   });
 
+  it('leaves out users with access who are no longer active and confirmed, so the export plans', () => {
+    const l = live();
+    const bob = l.users.find((u) => u.email === 'bob@acme.com')!;
+    bob.status = 'disabled';
+    const text = liveToManifest(l);
+    expect(text).toContain(
+      '# Left out: users with access who are not active and confirmed in CRM (a plan revokes them): bob@acme.com (disabled)\nusers:',
+    );
+    expect(parse(text).users.map((u) => u.email)).toEqual(['alice@acme.com', 'carol@acme.com']);
+  });
+
   it('says so when the integration settings could not be read', () => {
     const text = liveToManifest(live({ integration: null }));
     expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./schema/integration.schema.json');
