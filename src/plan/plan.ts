@@ -12,10 +12,6 @@ import { planPortalSteps } from './portal-steps.js';
 import { estimateApiCalls, summarize } from './summarize-plan.js';
 
 // Real Zoho publishes no API for the integration's settings (WIRE.md §B): the state is unknown.
-const UNREADABLE_DEACTIVATED =
-  "zpi cannot read the integration's settings on this endpoint, so it cannot tell whether the integration is " +
-  'active; if it is, deactivate it in CRM under Setup > Apps & Add-ons > Zoho Apps > Zoho Projects > Deactivate Zoho Projects';
-
 /** Live users by id (the last of any duplicates, as a Map built from a list keeps). */
 function usersById(users: readonly LiveUser[]): Map<string, LiveUser> {
   const byId = new Map<string, LiveUser>();
@@ -70,7 +66,6 @@ export function plan(desired: Desired, live: Live, ctx: PlanContext): Plan {
     access = accessChanges(beforeIndex, afterIndex, users);
   }
   const warnings = [...desired.warnings, ...emptyGrantWarnings(desired, steps)];
-  if (manual && desired.state === 'deactivated') warnings.push(UNREADABLE_DEACTIVATED);
 
   return {
     formatVersion: PLAN_FORMAT_VERSION,

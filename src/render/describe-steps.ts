@@ -40,7 +40,10 @@ export function describeSteps(plan: Plan): StepLine[] {
       case 'deactivate':
         lines.push(line(step, '-', 'portal', 'deactivate the Zoho Projects integration', [
           formatBlastRadius(step.blastRadius),
-          `${losing} user${losing === 1 ? '' : 's'} lose access to projects inside CRM`,
+          // Without readable settings (real Zoho) zpi does not know who has access.
+          plan.manual
+            ? 'every user with access loses it'
+            : `${losing} user${losing === 1 ? '' : 's'} lose access to projects inside CRM`,
         ]));
         break;
       case 'disassociate-portal':

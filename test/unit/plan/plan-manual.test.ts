@@ -17,13 +17,11 @@ describe('plan: unreadable integration (real Zoho)', () => {
     expect(p.access.map((a) => a.change)).toEqual(['gains']);
   });
 
-  it('plans nothing for a deactivated manifest but says it cannot tell', () => {
+  it('plans a manual deactivate step for a deactivated manifest: zpi cannot tell whether it is active', () => {
     const p = plan(desired({ state: 'deactivated', warnings: ['w1'] }), live, ctx);
-    expect(p.steps).toEqual([]);
     expect(p.manual).toBe(true);
-    expect(p.warnings).toHaveLength(2);
-    expect(p.warnings[0]).toBe('w1');
-    expect(p.warnings[1]).toMatch(/cannot tell whether the integration is active.*Setup > Apps & Add-ons > Zoho Apps > Zoho Projects/);
+    expect(p.steps.map((s) => [s.id, s.kind, s.manual, s.destructive])).toEqual([['deactivate:integration', 'deactivate', true, true]]);
+    expect(p.warnings).toEqual(['w1']);
   });
 
   it('is not manual when the settings are readable', () => {
