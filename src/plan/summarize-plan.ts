@@ -14,7 +14,7 @@ export function summarize(steps: readonly Step[]): Plan['summary'] {
   return summary;
 }
 
-/** Calls apply will make: one per portal step, one for all profiles, one for all overrides, batches of users. */
+/** Calls apply will make: one per portal step, one per 100 profiles, grants, overrides or revokes. */
 export function estimateApiCalls(steps: readonly Step[]): number {
   const count: Record<StepKind, number> = {
     deactivate: 0,
