@@ -4,7 +4,7 @@ import { acquireLock, executePlan, formatStepLine, formatSummary, type ApplyEven
 import { preflight } from '../../apply/preflight.js';
 import { displayName, loadManifest } from '../../manifest/load-manifest.js';
 import { UserError } from '../../model/errors.js';
-import { fingerprint, fingerprintSections } from '../../model/fingerprint.js';
+import { fingerprintWithSections } from '../../model/fingerprint.js';
 import type { Plan, Step } from '../../model/plan.js';
 import { parsePlanFile, renderText } from '../../render/index.js';
 import type { Io } from '../io.js';
@@ -121,8 +121,9 @@ async function checkFresh(saved: Plan, target: OpenTarget, io: Io): Promise<Plan
         'pass the same --sandbox/--endpoint as for zpi plan',
     );
   }
-  if (fingerprint(live) !== saved.liveFingerprint) {
-    const now = fingerprintSections(live);
+  // One pass over the live state gives both the fingerprint and the per-part ones that name what changed.
+  const { fingerprint, sections: now } = fingerprintWithSections(live);
+  if (fingerprint !== saved.liveFingerprint) {
     const changed = saved.liveSections
       ? Object.keys(now).filter((k) => saved.liveSections?.[k] !== now[k])
       : ['the live state'];
