@@ -67,14 +67,13 @@ async function invoke(steps: Step[], ctx: CallContext): Promise<ItemResult[] | u
     case 'deactivate':
       await p.deactivate();
       return undefined;
-    case 'disassociate-portal':
-      await p.disassociatePortal();
-      return undefined;
-    case 'associate-portal': {
+    case 'associate-portal':
+    case 'change-portal': {
       // Read at the last moment and only here (preflight checked it is set); never logged.
       const zscKey = ctx.env[first.after.zscKeyVar] ?? '';
       if (zscKey) ctx.secrets.add(zscKey);
-      await p.associatePortal({ portalId: first.after.portal.id, zscKey, email: first.after.zscEmail });
+      const input = { portalId: first.after.portal.id, zscKey, email: first.after.zscEmail };
+      await (first.kind === 'change-portal' ? p.changePortal(input) : p.associatePortal(input));
       return undefined;
     }
     case 'set-profile-permissions':
@@ -82,7 +81,7 @@ async function invoke(steps: Step[], ctx: CallContext): Promise<ItemResult[] | u
         (steps as SetProfilePermissionsStep[]).map((s) => ({ profileId: s.profile.id, profile: s.profile.name, permissions: s.after })),
       );
     case 'grant-user':
-      return p.grantUsers((steps as GrantUserStep[]).map((s) => s.user.id));
+      return p.grantUsers((steps as GrantUserStep[]).map((s) => (s.override ? { userId: s.user.id, permissions: s.override } : { userId: s.user.id })));
     case 'revoke-user':
       return p.revokeUsers((steps as RevokeUserStep[]).map((s) => s.user.id));
     case 'set-user-permissions':
@@ -109,9 +108,10 @@ function itemError(step: Step, items: ItemResult[], secrets: Set<string>): Error
 
 /** What to check when Zoho refuses the key: the variable and the email, by name (never the key). */
 function withHint(info: ErrorInfo, step: Step | undefined): ErrorInfo {
-  if (step?.kind !== 'associate-portal' || info.code !== 'INVALID_ZSC_KEY') return info;
+  if ((step?.kind !== 'associate-portal' && step?.kind !== 'change-portal') || info.code !== 'INVALID_ZSC_KEY') return info;
   const { zscKeyVar, zscEmail, portal } = step.after;
-  const hint = `check that $${zscKeyVar} holds the ZSC key of portal ${portal.name} and that ${zscEmail} is the email it belongs to`;
+  const unchanged = step.kind === 'change-portal' ? `nothing was changed (portal ${step.before.portal.name} is still associated); ` : '';
+  const hint = `${unchanged}check that $${zscKeyVar} holds the ZSC key of portal ${portal.name} and that ${zscEmail} is the email it belongs to`;
   return { ...info, message: `${info.message}; ${hint}` };
 }
 

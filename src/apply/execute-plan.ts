@@ -33,8 +33,7 @@ export async function executePlan(plan: Plan, provider: Provider, opts: ExecuteO
   const counts = { added: 0, changed: 0, removed: 0 };
   const markDone = (step: Step): void => {
     doneIds.add(step.id);
-    const bucket = summaryBucket(step, plan.steps);
-    if (bucket) counts[COUNTED[bucket]]++;
+    counts[COUNTED[summaryBucket(step)]]++;
   };
   let calls = 0;
   let retries = 0;

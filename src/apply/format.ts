@@ -5,8 +5,8 @@ const SYMBOL: Record<StepAction, string> = { create: '+', update: '~', delete: '
 
 const NOUN: Record<StepKind, string> = {
   deactivate: 'deactivate',
-  'disassociate-portal': 'portal',
   'associate-portal': 'portal',
+  'change-portal': 'portal',
   'set-profile-permissions': 'profile',
   'grant-user': 'grant',
   'set-user-permissions': 'user',

@@ -17,18 +17,18 @@ export function preflight(plan: Plan, env: Record<string, string | undefined>, a
   }
   for (const step of plan.steps) {
     // A manual associate is typed into Setup by the admin: zpi never sends the key, so it needs none.
-    if (step.kind !== 'associate-portal' || step.manual) continue;
+    if ((step.kind !== 'associate-portal' && step.kind !== 'change-portal') || step.manual) continue;
     const name = step.after.zscKeyVar;
     if (!name) {
-      throw new UserError(`the associate-portal step for ${step.target} names no ZSC key variable; set portal.zscKey: \${NAME}`);
+      throw new UserError(`the ${step.kind} step for ${step.target} names no ZSC key variable; set portal.zscKey: \${NAME}`);
     }
     if (!env[name]) {
-      throw new UserError(`ZSC key variable $${name} is not set; the associate-portal step needs it`);
+      throw new UserError(`ZSC key variable $${name} is not set; the ${step.kind} step needs it`);
     }
   }
 }
 
-/** "disassociate portal acme-projects, revoking 30 of 40 users with access (75% > 25%)", kept short. */
+/** "change portal acme-projects → acme-newco, revoking 30 of 40 users with access (75% > 25%)", kept short. */
 function describe(steps: Step[], plan: Plan): string {
   const brake = plan.brake;
   const revokes = steps.filter((s) => s.kind === 'revoke-user');
@@ -44,9 +44,9 @@ function describe(steps: Step[], plan: Plan): string {
   return parts.length > LISTED ? `${parts.slice(0, LISTED).join(', ')} and ${parts.length - LISTED} more` : parts.join(', ');
 }
 
-/** What a destructive step does, in the words of the comment above ("disassociate portal acme-projects"). */
+/** What a destructive step does, in the words of the comment above. */
 function destructiveLabel(step: Step): string {
-  if (step.kind === 'disassociate-portal') return `disassociate portal ${step.target}`;
+  if (step.kind === 'change-portal') return `change portal ${step.before.portal.name} → ${step.target}`;
   if (step.kind === 'deactivate') return 'deactivate the integration';
   return stepLabel(step);
 }

@@ -35,7 +35,7 @@ export async function readAndPlan(desired: Desired, target: OpenTarget, options:
   };
   let result = plan(desired, live, ctx);
   // Link counts cost a call; only a step that drops links needs them (for its blast radius).
-  const dropsLinks = result.steps.some((s) => s.kind === 'deactivate' || s.kind === 'disassociate-portal');
+  const dropsLinks = result.steps.some((s) => s.kind === 'deactivate' || s.kind === 'change-portal');
   if (dropsLinks && !live.links && live.integration) {
     const t0 = performance.now();
     live = { ...live, links: await target.provider.readLinks() };

@@ -38,7 +38,10 @@ export function buildDesired(
     if (p.id !== undefined) portal.id = p.id;
     if (p.name !== undefined) portal.name = p.name;
     if (p.zscKey !== undefined) portal.zscKeyVar = referenceName(p.zscKey);
-    if (p.zscEmail !== undefined) portal.zscEmail = p.zscEmail.toLowerCase();
+    if (p.zscEmail !== undefined) {
+      portal.zscEmail = p.zscEmail.toLowerCase();
+      portal.zscEmailPos = posOf('/portal/zscEmail');
+    }
     desired.portal = portal;
   }
   for (const [name, perms] of Object.entries(manifest.profiles ?? {})) {

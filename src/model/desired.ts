@@ -20,6 +20,8 @@ export interface DesiredPortal {
   /** Name of the environment variable holding the ZSC key (from `${NAME}`); never the value. */
   zscKeyVar?: string;
   zscEmail?: string;
+  /** Where zscEmail is written (the portal's key when absent). */
+  zscEmailPos?: SourcePos;
   pos: SourcePos;
 }
 

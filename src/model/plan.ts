@@ -3,8 +3,8 @@ import type { Permission } from './permissions.js';
 
 export type StepKind =
   | 'deactivate'
-  | 'disassociate-portal'
   | 'associate-portal'
+  | 'change-portal'
   | 'set-profile-permissions'
   | 'grant-user'
   | 'set-user-permissions'
@@ -40,21 +40,27 @@ export interface DeactivateStep extends StepBase {
   /** Links dropped per module; undefined when they could not be counted. */
   blastRadius?: LinkCounts;
 }
-export interface DisassociatePortalStep extends StepBase {
-  kind: 'disassociate-portal';
-  before: { portal: PortalRef };
-  after: null;
-  blastRadius?: LinkCounts;
+/** The portal to (re)associate, and the ZSC key's variable (its value is read only when the step runs). */
+export interface PortalTarget {
+  portal: PortalRef;
+  zscEmail: string;
+  /** Environment variable holding the ZSC key. */
+  zscKeyVar: string;
 }
 export interface AssociatePortalStep extends StepBase {
   kind: 'associate-portal';
-  before: { portal: PortalRef | null };
-  after: {
-    portal: PortalRef;
-    zscEmail: string;
-    /** Environment variable holding the ZSC key; the value is read only when the step runs. */
-    zscKeyVar: string;
-  };
+  before: { portal: null };
+  after: PortalTarget;
+}
+/**
+ * Setup's *Change*, one atomic call: the key and email are checked against the new portal's owner
+ * before anything is dropped; then every project link, user and permission of the old portal goes.
+ */
+export interface ChangePortalStep extends StepBase {
+  kind: 'change-portal';
+  before: { portal: PortalRef };
+  after: PortalTarget;
+  blastRadius?: LinkCounts;
 }
 export interface SetProfilePermissionsStep extends StepBase {
   kind: 'set-profile-permissions';
@@ -65,8 +71,10 @@ export interface SetProfilePermissionsStep extends StepBase {
 export interface GrantUserStep extends StepBase {
   kind: 'grant-user';
   user: UserRef;
+  /** The per-user override set in the same change (null: the profile's permissions apply). */
+  override: Permission[] | null;
   before: null;
-  /** Effective permissions once granted (after any override step). */
+  /** Effective permissions once granted. */
   after: Permission[];
   /** Why `after` is what it is (profile or per-user override), for people reading the plan. */
   reason?: AccessReason;
@@ -79,8 +87,8 @@ export interface SetUserPermissionsStep extends StepBase {
   /** Desired override, null = remove the override (the profile's permissions apply). */
   after: Permission[] | null;
   /**
-   * Effective permissions just before this step (grants and profile steps done) and after it, and
-   * why they are what they are afterwards, for people reading the plan.
+   * Effective permissions just before this step (the steps before it done) and after it, and why
+   * they are what they are afterwards, for people reading the plan.
    */
   effective?: { before: Permission[]; after: Permission[]; reason: AccessReason };
 }
@@ -96,8 +104,8 @@ export interface RevokeUserStep extends StepBase {
 
 export type Step =
   | DeactivateStep
-  | DisassociatePortalStep
   | AssociatePortalStep
+  | ChangePortalStep
   | SetProfilePermissionsStep
   | GrantUserStep
   | SetUserPermissionsStep
@@ -143,7 +151,7 @@ export interface Plan {
   /** Short fingerprints per part of the live state (org, users, integration…), to name what a stale plan missed. */
   liveSections?: Record<string, string>;
   options: PlanOptions;
-  /** Ordered as DESIGN §4. */
+  /** Ordered as DESIGN §4: after any prefix, nobody holds more than before ∪ after. */
   steps: Step[];
   /** Users whose effective access changes; escalations first. */
   access: AccessChange[];
@@ -157,14 +165,7 @@ export interface Plan {
   warnings: string[];
 }
 
-/**
- * Which summary count a step falls in (DESIGN §9): a replace (portal swap) is one change, and the
- * disassociate step of that swap is part of it, so it counts nowhere. The plan's summary line and
- * apply's closing line both use this, so they always agree.
- */
-export function summaryBucket(step: Step, steps: readonly Step[]): 'add' | 'change' | 'remove' | null {
-  if (step.kind === 'disassociate-portal' && steps.some((s) => s.kind === 'associate-portal' && s.action === 'replace')) {
-    return null;
-  }
+/** Which summary count a step falls in (DESIGN §9): a replace (portal change) is one change. */
+export function summaryBucket(step: Step): 'add' | 'change' | 'remove' {
   return step.action === 'create' ? 'add' : step.action === 'delete' ? 'remove' : 'change';
 }

@@ -1,15 +1,19 @@
 import type { Desired } from '../model/desired.js';
 import type { Live } from '../model/live.js';
-import type { AccessChange, AccessReason, GrantUserStep, RevokeUserStep, SetProfilePermissionsStep, SetUserPermissionsStep } from '../model/plan.js';
-import { normalizePermissions, permissionsOfMask, samePermissions, type Permission } from '../model/permissions.js';
-import { compareText, emailOf, mask, pushAccessChange, reasonOf, type AccessIndex, type PlanUser } from './effective-access.js';
+import type { AccessChange, GrantUserStep, RevokeUserStep, SetProfilePermissionsStep, SetUserPermissionsStep } from '../model/plan.js';
+import { normalizePermissions, permissionMask, permissionsOfMask, samePermissions, type Permission } from '../model/permissions.js';
+import { compareText, emailOf, pushAccessChange, reasonOf, type AccessIndex, type PlanUser } from './effective-access.js';
 import { own, type IntegrationState } from './integration-state.js';
 
 export interface AccessSteps {
-  profiles: SetProfilePermissionsStep[];
-  grants: GrantUserStep[];
-  userPermissions: SetUserPermissionsStep[];
   revokes: RevokeUserStep[];
+  /** Overrides set or changed for users who keep access: before the profiles change. */
+  overrides: SetUserPermissionsStep[];
+  profiles: SetProfilePermissionsStep[];
+  /** Each with the user's override, if any, in the same change. */
+  grants: GrantUserStep[];
+  /** Overrides removed (the profile's permissions apply again): last. */
+  overrideRemovals: SetUserPermissionsStep[];
 }
 
 /** The states a plan compares, each with its AccessIndex. */
@@ -28,8 +32,16 @@ export interface PlanStates {
 /**
  * Profile, grant, per-user and revoke steps that take `base` to `target`, and the effective-access
  * changes from `before` to `target` (escalations first, then by email; see computeAccessChanges).
- * Only managed profiles (listed in the manifest) get a step; users are authoritative. `users` are the
- * CRM users by id.
+ * Only managed profiles (listed in the manifest) get a step; users are authoritative; a per-user
+ * override is reconciled as declared (one equal to the profile's permissions still pins the user).
+ * `users` are the CRM users by id.
+ *
+ * The step lists come in the order apply runs them (DESIGN §4, least privilege at every moment):
+ * revokes → overrides set for users who keep access → profiles → grants (each with its override) →
+ * overrides removed. After any prefix each user holds at most what `before` or `target` gives them:
+ * a revoked user never sees a raised profile, a user who keeps access is pinned to their new override
+ * before their profile changes, a new user gets their override with the grant, and an override is
+ * dropped only once the profile has its new permissions.
  *
  * One pass over the users involved, sorted by email once: every list that comes out of it is then in
  * email order already. (Two users never share an email in CRM; if they did, they would keep the order
@@ -71,25 +83,18 @@ export function planAccessSteps(
   for (const id of before.users) involved.push(who(id, users.get(id)));
   for (const id of target.users) if (!before.users.has(id)) involved.push(who(id, users.get(id)));
   involved.sort(byEmail);
-  // Once profiles are set and users granted, only the overrides are still as they were.
-  const midway = targetIndex.withOverridesOf(baseIndex);
 
   const grants: GrantUserStep[] = [];
-  const userPermissions: SetUserPermissionsStep[] = [];
+  const overrides: SetUserPermissionsStep[] = [];
+  const overrideRemovals: SetUserPermissionsStep[] = [];
   const revokes: RevokeUserStep[] = [];
   const ranked: [AccessChange[], AccessChange[]] = [[], []];
   for (const user of involved) {
     const { id, email, profile } = user;
     const want = targetIndex.of(id, profile);
     if (targetIndex.users.has(id)) {
-      // One list, reason and user reference per user, shared by its grant and override steps.
-      let wantPerms: Permission[] | undefined;
-      let wantReason: AccessReason | undefined;
-      let ref: { id: string; email: string } | undefined;
+      const wantOverride = own(target.userPermissions, id);
       if (!baseIndex.users.has(id)) {
-        ref = { id, email };
-        wantPerms = permissionsOfMask(want);
-        wantReason = reasonOf(want, profile);
         grants.push({
           destructive: false,
           manual,
@@ -97,28 +102,32 @@ export function planAccessSteps(
           kind: 'grant-user',
           action: 'create',
           target: email,
-          user: ref,
+          user: { id, email },
+          override: copyOrNull(wantOverride),
           before: null,
-          after: wantPerms,
-          reason: wantReason,
+          after: permissionsOfMask(want),
+          reason: reasonOf(want, profile),
         });
-      }
-      // Compare effective permissions, not how they are obtained: an override equal to the
-      // profile's permissions is left alone rather than churned.
-      const mid = midway.of(id, profile);
-      if (mask(mid) !== mask(want)) {
-        userPermissions.push({
-          destructive: false,
-          manual,
-          id: `set-user-permissions:${email}`,
-          kind: 'set-user-permissions',
-          action: 'update',
-          target: email,
-          user: ref ?? { id, email },
-          before: copyOrNull(own(base.userPermissions, id)),
-          after: copyOrNull(own(target.userPermissions, id)),
-          effective: { before: permissionsOfMask(mid), after: wantPerms ?? permissionsOfMask(want), reason: wantReason ?? reasonOf(want, profile) },
-        });
+      } else {
+        const haveOverride = own(base.userPermissions, id);
+        const setsOverride = wantOverride !== undefined && (haveOverride === undefined || !samePermissions(haveOverride, wantOverride));
+        if (setsOverride || (wantOverride === undefined && haveOverride !== undefined)) {
+          // Set: before the profiles change, from the user's access now. Removed: after the profiles
+          // changed, from the override the user still has.
+          const from = setsOverride ? baseIndex.of(id, profile) : permissionMask(haveOverride as Permission[]);
+          (setsOverride ? overrides : overrideRemovals).push({
+            destructive: false,
+            manual,
+            id: `set-user-permissions:${email}`,
+            kind: 'set-user-permissions',
+            action: 'update',
+            target: email,
+            user: { id, email },
+            before: copyOrNull(haveOverride),
+            after: copyOrNull(wantOverride),
+            effective: { before: permissionsOfMask(from), after: permissionsOfMask(want), reason: reasonOf(want, profile) },
+          });
+        }
       }
     } else if (baseIndex.users.has(id)) {
       const had = baseIndex.of(id, profile);
@@ -137,7 +146,7 @@ export function planAccessSteps(
     }
     pushAccessChange(beforeIndex.of(id, profile), want, email, profile, ranked);
   }
-  return { profiles, grants, userPermissions, revokes, access: ranked[0].concat(ranked[1]) };
+  return { revokes, overrides, profiles, grants, overrideRemovals, access: ranked[0].concat(ranked[1]) };
 }
 
 /** A user to plan for, by id: the email to show and sort by, the profile if CRM knows the user. */

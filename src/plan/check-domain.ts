@@ -72,6 +72,12 @@ export function checkDomain(desired: Desired, live: Live, usersByEmail: Map<stri
     if (names.length > 0) {
       at(desired.portal.pos, `associating portal ${portal.name} needs ${names.join(' and ')}: Zoho asks for the portal's ZSC key and the email it belongs to`);
     }
+    // Zoho checks the key against the portal owner's email; where the read shows the owner, a typo is
+    // caught here rather than by a refused (or, without change_portal, half-done) portal change.
+    const { zscEmail } = desired.portal;
+    if (zscEmail && portal.ownerEmail !== undefined && portal.ownerEmail !== zscEmail) {
+      at(desired.portal.zscEmailPos ?? desired.portal.pos, `zscEmail ${zscEmail} is not the owner of portal ${portal.name} (${portal.ownerEmail}): Zoho accepts only the ZSC key and email of the portal's owner`);
+    }
   }
 
   const known = new Set(live.profiles.map((p) => p.name));

@@ -60,7 +60,7 @@ export function plan(desired: Desired, live: Live, ctx: PlanContext): Plan {
     brake = computeBrake(planned.revokes.length, before.users.size, ctx.options.maxRevokePct);
     if (brake) for (const r of planned.revokes) r.destructive = true;
     // concat, not push(...list): a spread of 100,000 arguments overflows the stack.
-    steps = steps.concat(planned.profiles, planned.grants, planned.userPermissions, planned.revokes);
+    steps = steps.concat(planned.revokes, planned.overrides, planned.profiles, planned.grants, planned.overrideRemovals);
     access = planned.access;
   } else {
     access = accessChanges(beforeIndex, afterIndex, users);

@@ -11,8 +11,8 @@ export interface PortalSteps {
 }
 
 /**
- * deactivate | disassociate → associate. Zoho clears users and permissions when a portal is
- * (dis)associated, so after any portal step everything else is planned against an empty integration.
+ * deactivate | change-portal | associate-portal. Zoho clears users and permissions when a portal is
+ * changed or associated, so after any portal step everything else is planned against an empty integration.
  */
 export function planPortalSteps(
   desired: Desired,
@@ -48,30 +48,33 @@ export function planPortalSteps(
   if (!portal) throw new Error('planPortalSteps: an active manifest needs a resolved portal');
   if (associated?.id === portal.id) return { steps: [], base: current };
 
-  const steps: Step[] = [];
-  if (associated) {
-    steps.push({
-      ...common,
-      id: `disassociate-portal:${associated.name}`,
-      kind: 'disassociate-portal',
-      action: 'delete',
-      target: associated.name,
-      destructive: true,
-      before: { portal: { id: associated.id, name: associated.name } },
-      after: null,
-      ...(blastRadius && { blastRadius }),
-    });
-  }
   // checkDomain has already refused a manifest that lacks these when association is needed.
   const { zscEmail = '', zscKeyVar = '' } = desired.portal ?? {};
-  steps.push({
+  const after = { portal: { id: portal.id, name: portal.name }, zscEmail, zscKeyVar };
+  if (associated) {
+    // One atomic call (Setup's Change): a wrong key or email changes nothing, so a typo cannot strand
+    // the org without a portal.
+    const step: Step = {
+      ...common,
+      id: `change-portal:${portal.name}`,
+      kind: 'change-portal',
+      action: 'replace',
+      target: portal.name,
+      destructive: true,
+      before: { portal: { id: associated.id, name: associated.name } },
+      after,
+      ...(blastRadius && { blastRadius }),
+    };
+    return { steps: [step], base: EMPTY_STATE };
+  }
+  const step: Step = {
     ...common,
     id: `associate-portal:${portal.name}`,
     kind: 'associate-portal',
-    action: associated ? 'replace' : 'create',
+    action: 'create',
     target: portal.name,
-    before: { portal: associated && { id: associated.id, name: associated.name } },
-    after: { portal: { id: portal.id, name: portal.name }, zscEmail, zscKeyVar },
-  });
-  return { steps, base: EMPTY_STATE };
+    before: { portal: null },
+    after,
+  };
+  return { steps: [step], base: EMPTY_STATE };
 }

@@ -3,36 +3,32 @@ import { summaryBucket, type Plan, type Step, type StepKind } from '../model/pla
 /** Items per batched write (grants, revokes, profile and user permissions): Zoho takes at most 100 a call. */
 export const USER_BATCH = 100;
 
-/** Counts for the summary line; see summaryBucket for how a portal swap counts. */
+/** Counts for the summary line; see summaryBucket. */
 export function summarize(steps: readonly Step[]): Plan['summary'] {
   const summary = { add: 0, change: 0, remove: 0, destructive: 0 };
   for (const s of steps) {
     if (s.destructive) summary.destructive++;
-    const bucket = summaryBucket(s, steps);
-    if (bucket) summary[bucket]++;
+    summary[summaryBucket(s)]++;
   }
   return summary;
 }
 
-/** Calls apply will make: one per portal step, one per 100 profiles, grants, overrides or revokes. */
+const BATCHED: ReadonlySet<StepKind> = new Set(['set-profile-permissions', 'grant-user', 'set-user-permissions', 'revoke-user']);
+
+/**
+ * Calls apply will make: one per portal step, and one per 100 consecutive steps of a batched kind
+ * (as the executor groups them: the overrides that narrow before the profiles change and those
+ * removed after the grants are two runs).
+ */
 export function estimateApiCalls(steps: readonly Step[]): number {
-  const count: Record<StepKind, number> = {
-    deactivate: 0,
-    'disassociate-portal': 0,
-    'associate-portal': 0,
-    'set-profile-permissions': 0,
-    'grant-user': 0,
-    'set-user-permissions': 0,
-    'revoke-user': 0,
-  };
-  for (const s of steps) if (Object.hasOwn(count, s.kind)) count[s.kind]++;
-  return (
-    count.deactivate +
-    count['disassociate-portal'] +
-    count['associate-portal'] +
-    Math.ceil(count['set-profile-permissions'] / USER_BATCH) +
-    Math.ceil(count['grant-user'] / USER_BATCH) +
-    Math.ceil(count['set-user-permissions'] / USER_BATCH) +
-    Math.ceil(count['revoke-user'] / USER_BATCH)
-  );
+  let calls = 0;
+  let run = 0;
+  steps.forEach((s, i) => {
+    // A manual step is done in Setup by an administrator: no call.
+    if (s.manual) return;
+    const prev = steps[i - 1];
+    run = prev && !prev.manual && prev.kind === s.kind && BATCHED.has(s.kind) && run < USER_BATCH ? run + 1 : 1;
+    if (run === 1) calls++;
+  });
+  return calls;
 }

@@ -39,14 +39,24 @@ export interface Provider {
    * (nothing changed) on INVALID_ZSC_KEY or PORTAL_ALREADY_ASSOCIATED.
    */
   associatePortal(input: { portalId: string; zscKey: string; email: string }): Promise<void>;
+  /**
+   * Swaps the associated portal for another in one call (Setup's *Change*): Zoho checks the key and
+   * email against the new portal's owner first, so INVALID_ZSC_KEY changes nothing; on success the old
+   * portal's project links, users and permissions are gone. Idempotent when that portal is associated.
+   */
+  changePortal(input: { portalId: string; zscKey: string; email: string }): Promise<void>;
   /** Drops the portal, every project link, users and permissions. Idempotent when none is associated. */
   disassociatePortal(): Promise<void>;
   /** Disassociates and sets the integration inactive. Idempotent. */
   deactivate(): Promise<void>;
   /** Sets up to 100 profiles a call; each item succeeds or fails on its own. */
   setProfilePermissions(items: { profileId: string; profile: string; permissions: Permission[] }[]): Promise<ItemResult[]>;
-  /** Grants up to 100 users a call; items already granted succeed unchanged. */
-  grantUsers(userIds: string[]): Promise<ItemResult[]>;
+  /**
+   * Grants up to 100 users a call; items already granted succeed unchanged. An item with
+   * `permissions` sets the user's override in the same change, so the user never holds the profile's
+   * permissions in between; a failed item changes nothing for that user.
+   */
+  grantUsers(items: { userId: string; permissions?: Permission[] }[]): Promise<ItemResult[]>;
   /** Revokes up to 100 users a call (also drops their overrides); items without access succeed unchanged. */
   revokeUsers(userIds: string[]): Promise<ItemResult[]>;
   /** Sets (permissions) or removes (null) up to 100 per-user overrides a call. */

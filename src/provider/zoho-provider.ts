@@ -104,6 +104,11 @@ export function createZohoProvider(opts: ZohoProviderOptions): ZohoProvider {
       await action(`${BASE}/actions/associate`, { zsc_key: zscKey, email, portal_id: portalId }, portalId);
     },
 
+    async changePortal({ portalId, zscKey, email }) {
+      client.addSecret(zscKey);
+      await action(`${BASE}/actions/change_portal`, { zsc_key: zscKey, email, portal_id: portalId }, portalId);
+    },
+
     disassociatePortal: () => action(`${BASE}/actions/disassociate`),
 
     deactivate: () => action(`${BASE}/actions/deactivate`),
@@ -115,10 +120,11 @@ export function createZohoProvider(opts: ZohoProviderOptions): ZohoProvider {
       return write('PUT', `${BASE}/profile_permissions`, items.map((i) => i.profile), body);
     },
 
-    async grantUsers(userIds) {
-      checkBatch('grantUsers', userIds.length);
-      if (userIds.length === 0) return [];
-      return write('PUT', `${BASE}/users`, userIds, { users: userIds.map((id) => ({ id })) });
+    async grantUsers(items) {
+      checkBatch('grantUsers', items.length);
+      if (items.length === 0) return [];
+      const users = items.map((i) => (i.permissions ? { id: i.userId, permissions: flags(i.permissions) } : { id: i.userId }));
+      return write('PUT', `${BASE}/users`, items.map((i) => i.userId), { users });
     },
 
     async revokeUsers(userIds) {

@@ -1,9 +1,9 @@
 import type { LinkCounts } from '../model/live.js';
 import { formatPermissions } from '../model/permissions.js';
-import type { AssociatePortalStep, Plan, Step } from '../model/plan.js';
+import type { AssociatePortalStep, ChangePortalStep, Plan, Step } from '../model/plan.js';
 import { describeReason } from './describe-access.js';
 
-/** One line of the step list: a portal swap is two steps shown as one `-/+` line, as Terraform does. */
+/** One line of the step list. */
 export interface StepLine {
   symbol: '+' | '-' | '~' | '-/+';
   noun: 'portal' | 'profile' | 'grant' | 'user' | 'revoke';
@@ -23,7 +23,7 @@ export function formatBlastRadius(links: LinkCounts | undefined): string {
   return `drops every project link: ${links.Accounts} Accounts, ${links.Contacts} Contacts, ${links.Deals} Deals (Potentials)`;
 }
 
-function zscNote(s: AssociatePortalStep): string {
+function zscNote(s: AssociatePortalStep | ChangePortalStep): string {
   return `needs the ZSC key of ${s.after.portal.name} from $${s.after.zscKeyVar} (sensitive) and its email ${s.after.zscEmail}`;
 }
 
@@ -46,30 +46,28 @@ export function describeSteps(plan: Plan): StepLine[] {
             : `${losing} user${losing === 1 ? '' : 's'} lose access to projects inside CRM`,
         ]));
         break;
-      case 'disassociate-portal':
-        lines.push(line(step, '-', 'portal', 'disassociate', [formatBlastRadius(step.blastRadius)]));
-        break;
-      case 'associate-portal': {
-        const prev = lines.at(-1);
-        if (step.action === 'replace' && prev?.steps[0]?.kind === 'disassociate-portal') {
-          // Zoho's "Change": the old portal goes, then the new one comes, clearing users and permissions.
-          prev.symbol = '-/+';
-          prev.target = `${prev.target} → ${step.target}`;
-          prev.detail = '';
-          prev.manual ||= step.manual;
-          prev.destructive ||= step.destructive;
-          prev.notes.push('clears users and permissions; the steps below set them again', zscNote(step));
-          prev.steps.push(step);
-        } else {
-          lines.push(line(step, step.action === 'replace' ? '-/+' : '+', 'portal', '', [zscNote(step)]));
-        }
+      case 'change-portal':
+        // Zoho's "Change", one call: the old portal goes and the new one comes, clearing users and permissions.
+      {
+        const change = line(step, '-/+', 'portal', '', [
+          formatBlastRadius(step.blastRadius),
+          'clears users and permissions; the steps below set them again',
+          zscNote(step),
+          ...(step.manual ? [] : ['one call: a wrong key or email changes nothing']),
+        ]);
+        change.target = `${step.before.portal.name} → ${step.target}`;
+        lines.push(change);
         break;
       }
+      case 'associate-portal':
+        lines.push(line(step, '+', 'portal', '', [zscNote(step)]));
+        break;
       case 'set-profile-permissions':
         lines.push(line(step, '~', 'profile', `${formatPermissions(step.before ?? [])} → ${formatPermissions(step.after)}`));
         break;
       case 'grant-user': {
         const why = step.reason ? ` (${describeReason(step.reason)})` : '';
+        // The override is set with the grant, so it is part of it, not a step after it.
         lines.push(line(step, '+', 'grant', `${formatPermissions(step.after)}${why}`));
         break;
       }

@@ -36,18 +36,13 @@ export function manualInstructions(step: Step): string[] {
         'Click Deactivate Zoho Projects and confirm.',
         `This unlinks every portal and project from CRM Accounts, Contacts and Deals (Potentials); ${KEEP_WORKING}`,
       ]);
-    case 'disassociate-portal':
-      return numbered([
-        ...OPEN_PAGE,
-        `Click Change to replace portal ${step.before.portal.name}. Zoho warns that projects linked to CRM records ` +
-          `will no longer be available there: every link with Accounts, Contacts and Deals (Potentials) is dropped; ${KEEP_WORKING}`,
-        'Carry on with the next step, which associates the new portal on the form that opens.',
-      ]);
-    case 'associate-portal': {
+    case 'associate-portal':
+    case 'change-portal': {
       const { portal, zscEmail, zscKeyVar } = step.after;
       const start =
-        step.action === 'replace'
-          ? 'If the Set Up Zoho Projects Integration form is not open yet, click Change.'
+        step.kind === 'change-portal'
+          ? `Click Change to replace portal ${step.before.portal.name}. Zoho warns that projects linked to CRM records ` +
+            `will no longer be available there: every link with Accounts, Contacts and Deals (Potentials) is dropped; ${KEEP_WORKING}`
           : 'Click Activate Now.';
       return numbered([
         ...OPEN_PAGE,
@@ -69,8 +64,10 @@ export function manualInstructions(step: Step): string[] {
         `For profile ${step.profile.name}, ${tickBoxes(step.after)}.`,
         'Click Save.',
       ]);
-    case 'grant-user':
-      return numbered([...OPEN_PAGE, USERS_PAGE, `Select the checkbox of ${step.user.email}.`, 'Click Save.']);
+    case 'grant-user': {
+      const override = step.override ? ` In the same row, ${tickBoxes(step.override)}.` : '';
+      return numbered([...OPEN_PAGE, USERS_PAGE, `Select the checkbox of ${step.user.email}.${override}`, 'Click Save.']);
+    }
     case 'revoke-user':
       return numbered([...OPEN_PAGE, USERS_PAGE, `Clear the checkbox of ${step.user.email}.`, 'Click Save.']);
     case 'set-user-permissions': {

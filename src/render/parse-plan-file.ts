@@ -2,15 +2,15 @@ import { UserError } from '../model/errors.js';
 import { PLAN_FORMAT_VERSION, type Plan, type StepAction, type StepKind } from '../model/plan.js';
 
 const KINDS: readonly StepKind[] = [
-  'deactivate', 'disassociate-portal', 'associate-portal', 'set-profile-permissions',
+  'deactivate', 'associate-portal', 'change-portal', 'set-profile-permissions',
   'grant-user', 'set-user-permissions', 'revoke-user',
 ];
 const ACTIONS: readonly StepAction[] = ['create', 'update', 'delete', 'replace'];
 /** Fields each step kind needs beyond the common ones, so apply never meets a half step. */
 const KIND_FIELDS: Record<StepKind, string[]> = {
   deactivate: ['before'],
-  'disassociate-portal': ['before'],
   'associate-portal': ['before', 'after'],
+  'change-portal': ['before', 'after'],
   'set-profile-permissions': ['profile', 'after'],
   'grant-user': ['user', 'after'],
   'set-user-permissions': ['user'],

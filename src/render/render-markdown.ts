@@ -28,10 +28,8 @@ function destructiveNotes(plan: Plan): string[] {
   const notes: string[] = [];
   for (const s of plan.steps) {
     if (s.kind === 'deactivate') notes.push(`> **Destructive:** deactivating the integration ${formatBlastRadius(s.blastRadius)}.`);
-    if (s.kind === 'disassociate-portal') {
-      const next = plan.steps.find((n) => n.kind === 'associate-portal');
-      const change = next ? `${s.target} → ${next.target}` : s.target;
-      notes.push(`> **Destructive:** changing portal ${change} ${formatBlastRadius(s.blastRadius)}.`);
+    if (s.kind === 'change-portal') {
+      notes.push(`> **Destructive:** changing portal ${s.before.portal.name} → ${s.target} ${formatBlastRadius(s.blastRadius)}.`);
     }
   }
   const brake = brakeLine(plan);

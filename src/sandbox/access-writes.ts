@@ -1,4 +1,4 @@
-import { formatPermissions, samePermissions } from '../model/permissions.js';
+import { formatPermissions, samePermissions, type Permission } from '../model/permissions.js';
 import { SandboxHttpError, itemError, ok, type WriteItem } from './http-error.js';
 import { associatedPortal, describeUser, isActiveConfirmed, userById } from './org-lookup.js';
 import type { Mutation } from './portal-writes.js';
@@ -57,24 +57,42 @@ export function setProfilePermissions(draft: SandboxState, items: unknown[]): Mu
   });
 }
 
-/** PUT …/users {users:[{id}]}: domain rule 3 — active, confirmed users only, never the portal owner. */
+/**
+ * PUT …/users {users:[{id, permissions?:{view, create, edit, delete}}]}: domain rule 3 — active,
+ * confirmed users only, never the portal owner. `permissions` sets the user's override in the same
+ * change (as Setup's Manage Users and Permissions saves ticks and permissions together), so nobody
+ * holds the profile's permissions in between.
+ */
 export function grantUsers(draft: SandboxState, items: unknown[]): Mutation {
   // A Set, not users.includes per item: 100 items against 50,000 granted users is 5M comparisons a call.
   const granted = new Set(draft.integration.users);
+  const overrides = draft.integration.user_permissions;
   return perItem(draft, items, (ref, i) => {
     const u = findUser(draft, ref, i);
     if (!('email' in u)) return { item: u };
     const details = { id: u.id, email: u.email };
+    let perms: Permission[] | undefined;
+    if (isObj(ref) && ref.permissions !== undefined) {
+      const parsed = isObj(ref.permissions) ? flagsToPermissions(ref.permissions) : 'permissions must be {view, create, edit, delete}';
+      if (typeof parsed === 'string') return { item: invalid(`${u.email}: ${parsed}`, details) };
+      perms = parsed;
+    }
     if (u.status !== 'active') return { item: invalid(`${describeUser(u)} is not active (status ${u.status}): only active, confirmed users can be given access`, details) };
     if (!isActiveConfirmed(u)) return { item: invalid(`${describeUser(u)} has not confirmed their CRM account: only active, confirmed users can be given access`, details) };
     const portal = associatedPortal(draft);
     if (portal && portal.owner_email.toLowerCase() === u.email.toLowerCase()) {
       return { item: invalid(`${describeUser(u)} owns portal ${portal.name}: the portal owner always has access and is never listed among users`, details) };
     }
-    if (granted.has(u.id)) return { item: ok(`${u.email} already has access`, details) };
+    const overrideChanged = perms !== undefined && !(overrides[u.id] && samePermissions(overrides[u.id] as Permission[], perms));
+    if (perms !== undefined) overrides[u.id] = perms;
+    const with_ = perms ? ` with ${formatPermissions(perms)}` : '';
+    if (granted.has(u.id)) return { item: ok(`${u.email} already has access${with_}`, details), changed: overrideChanged };
+    // A newly ticked row without permissions of its own gets the profile's: an override left from
+    // before (a seeded or imported state) must not come back with the grant.
+    if (perms === undefined) delete overrides[u.id];
     granted.add(u.id);
     draft.integration.users.push(u.id);
-    return { item: ok(`${u.email} granted access`, details), changed: true };
+    return { item: ok(`${u.email} granted access${with_}`, details), changed: true };
   });
 }
 

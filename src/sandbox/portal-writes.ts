@@ -1,5 +1,5 @@
 import { SandboxHttpError, ok, type WriteItem } from './http-error.js';
-import type { SandboxState, SandboxUser } from './state-types.js';
+import type { SandboxPortal, SandboxState, SandboxUser } from './state-types.js';
 import { isObj } from './write-input.js';
 
 export interface Mutation {
@@ -7,8 +7,8 @@ export interface Mutation {
   changed: boolean;
 }
 
-/** POST …/actions/associate {zsc_key, email, portal_id}. Whole-request errors: nothing changes. */
-export function associate(draft: SandboxState, actor: SandboxUser, body: unknown): Mutation {
+/** The `{zsc_key, email, portal_id}` of associate and change_portal, checked against the portal's owner. */
+function checkedPortal(draft: SandboxState, body: unknown): SandboxPortal {
   const input = isObj(body) ? body : {};
   for (const key of ['zsc_key', 'email', 'portal_id']) {
     if (typeof input[key] !== 'string' || input[key] === '') {
@@ -22,20 +22,49 @@ export function associate(draft: SandboxState, actor: SandboxUser, body: unknown
   if (key !== portal.zsc_key || email.toLowerCase() !== portal.owner_email.toLowerCase()) {
     throw new SandboxHttpError(400, 'INVALID_ZSC_KEY', `the ZSC key and email do not match the owner of portal ${portal.name} (${portal.id})`, { id: portal.id });
   }
+  return portal;
+}
+
+function setPortal(draft: SandboxState, actor: SandboxUser, portal: SandboxPortal): void {
+  const ig = draft.integration;
+  ig.status = 'active';
+  ig.portal_id = portal.id;
+  ig.associated_by = actor.id;
+  draft.links = { Accounts: 0, Contacts: 0, Deals: 0 };
+}
+
+/** POST …/actions/associate {zsc_key, email, portal_id}. Whole-request errors: nothing changes. */
+export function associate(draft: SandboxState, actor: SandboxUser, body: unknown): Mutation {
+  const portal = checkedPortal(draft, body);
   const ig = draft.integration;
   if (ig.portal_id === portal.id) {
     return { result: [ok(`portal ${portal.name} is already associated`, { id: portal.id })], changed: false };
   }
   if (ig.portal_id !== null) {
-    // Domain rule 2: one portal per CRM org; swapping means disassociating first (which drops links).
+    // Domain rule 2: one portal per CRM org; swapping is change_portal (which drops links).
     const other = draft.portals.find((p) => p.id === ig.portal_id);
-    throw new SandboxHttpError(400, 'PORTAL_ALREADY_ASSOCIATED', `portal ${other?.name ?? ig.portal_id} is associated; disassociate it before associating ${portal.name}`, { id: ig.portal_id });
+    throw new SandboxHttpError(400, 'PORTAL_ALREADY_ASSOCIATED', `portal ${other?.name ?? ig.portal_id} is associated; change the portal (actions/change_portal) to associate ${portal.name}`, { id: ig.portal_id });
   }
-  ig.status = 'active';
-  ig.portal_id = portal.id;
-  ig.associated_by = actor.id;
-  draft.links = { Accounts: 0, Contacts: 0, Deals: 0 };
+  setPortal(draft, actor, portal);
   return { result: [ok(`portal ${portal.name} associated`, { id: portal.id })], changed: true };
+}
+
+/**
+ * POST …/actions/change_portal {zsc_key, email, portal_id}: Setup's *Change* in one call (WIRE.md B).
+ * The key and email are checked against the new portal's owner before anything is dropped, and the
+ * store persists the whole change or none of it, so a wrong key leaves the old portal, its users,
+ * permissions and project links exactly as they were.
+ */
+export function changePortal(draft: SandboxState, actor: SandboxUser, body: unknown): Mutation {
+  const portal = checkedPortal(draft, body);
+  if (draft.integration.status === 'active' && draft.integration.portal_id === portal.id) {
+    return { result: [ok(`portal ${portal.name} is already associated`, { id: portal.id })], changed: false };
+  }
+  const was = draft.integration.portal_id;
+  clearPortal(draft);
+  setPortal(draft, actor, portal);
+  const from = was ? draft.portals.find((p) => p.id === was)?.name ?? was : null;
+  return { result: [ok(from ? `portal changed from ${from} to ${portal.name}` : `portal ${portal.name} associated`, { id: portal.id })], changed: true };
 }
 
 /** Drops the portal, its project links, granted users and all permissions (WIRE.md B). */

@@ -1,7 +1,7 @@
 import { grantUsers, revokeUsers, setProfilePermissions, setUserPermissions } from './access-writes.js';
 import { SandboxHttpError } from './http-error.js';
 import { isAdmin } from './org-lookup.js';
-import { associate, deactivate, disassociate, type Mutation } from './portal-writes.js';
+import { associate, changePortal, deactivate, disassociate, type Mutation } from './portal-writes.js';
 import type { ApiHandler, RequestContext } from './route-types.js';
 import type { SandboxState, SandboxUser } from './state-types.js';
 import { batchOf, checkBatch, parseJson } from './write-input.js';
@@ -22,6 +22,7 @@ function write(change: (draft: SandboxState, actor: SandboxUser, ctx: RequestCon
 }
 
 export const postAssociate = write((draft, actor, _ctx, body) => associate(draft, actor, body));
+export const postChangePortal = write((draft, actor, _ctx, body) => changePortal(draft, actor, body));
 export const postDisassociate = write((draft) => disassociate(draft));
 export const postDeactivate = write((draft) => deactivate(draft));
 export const putProfilePermissions = write((draft, _a, _c, body) => setProfilePermissions(draft, batchOf(body, 'profile_permissions')));

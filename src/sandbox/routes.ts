@@ -1,6 +1,6 @@
 import type { ApiHandler, ApiRoute } from './route-types.js';
 import { getIntegration, getLinks, getOrg, getPortals, getProfiles, getUsers } from './routes-read.js';
-import { deleteUsers, postAssociate, postDeactivate, postDisassociate, putProfilePermissions, putUserPermissions, putUsers } from './routes-write.js';
+import { deleteUsers, postAssociate, postChangePortal, postDeactivate, postDisassociate, putProfilePermissions, putUserPermissions, putUsers } from './routes-write.js';
 
 export const TOKEN_PATH = '/oauth/v2/token';
 const ZP = '/crm/v8/settings/integrations/zoho_projects';
@@ -22,6 +22,7 @@ export const ROUTES: readonly ApiRoute[] = [
   route('GET', ZP, getIntegration),
   route('GET', `${ZP}/links/count`, getLinks),
   route('POST', `${ZP}/actions/associate`, postAssociate, true),
+  route('POST', `${ZP}/actions/change_portal`, postChangePortal, true),
   route('POST', `${ZP}/actions/disassociate`, postDisassociate, true),
   route('POST', `${ZP}/actions/deactivate`, postDeactivate, true),
   route('PUT', `${ZP}/profile_permissions`, putProfilePermissions, true),

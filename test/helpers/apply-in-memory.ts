@@ -23,16 +23,16 @@ export function applyInMemory(live: Live, steps: readonly Step[]): Live {
       case 'deactivate':
         it = cleared('inactive');
         break;
-      case 'disassociate-portal':
-        it = cleared(it.status);
-        break;
       case 'associate-portal':
+      case 'change-portal':
         it = { ...cleared('active'), portal: { ...step.after.portal } };
         break;
       case 'set-profile-permissions':
         it.profilePermissions[step.profile.name] = [...step.after];
         break;
       case 'grant-user':
+        if (step.override) it.userPermissions[step.user.id] = [...step.override];
+        else if (!it.users.includes(step.user.id)) delete it.userPermissions[step.user.id];
         if (!it.users.includes(step.user.id)) it.users.push(step.user.id);
         break;
       case 'set-user-permissions':

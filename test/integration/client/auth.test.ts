@@ -89,7 +89,7 @@ describe('a non-admin', () => {
     const p = provider(sb, { credentials: VIEWER_CREDS });
     expect((await p.read()).currentUser.isAdmin).toBe(false);
     const writes = [
-      () => p.grantUsers(['4876876000000200036']),
+      () => p.grantUsers([{ userId: '4876876000000200036' }]),
       () => p.revokeUsers(['4876876000000200029']),
       () => p.setUserPermissions([{ userId: '4876876000000200029', permissions: null }]),
       () => p.setProfilePermissions([{ profileId: '4876876000000026014', profile: 'Standard', permissions: ['view'] }]),

@@ -30,7 +30,7 @@ async function rawClient(extra: Partial<ZohoClientOptions> = {}, sbOpts = {}) {
 describe('per-item errors of writes (HTTP 200)', () => {
   it('INVALID_DATA names each inactive, unconfirmed or unknown user, or the portal owner; the rest succeed', async () => {
     const p = provider(await sandbox());
-    const results = await p.grantUsers([USER.bob, USER.ursula, USER.uma, USER.owner, '999', USER.alice]);
+    const results = await p.grantUsers([{ userId: USER.bob }, { userId: USER.ursula }, { userId: USER.uma }, { userId: USER.owner }, { userId: '999' }, { userId: USER.alice }]);
     expect(results.map((r) => [r.id, r.ok, r.code])).toEqual([
       [USER.bob, true, 'SUCCESS'],
       [USER.ursula, false, 'INVALID_DATA'],
@@ -100,7 +100,7 @@ describe('whole-call errors (non-2xx) as ZohoApiError', () => {
     await p.deactivate();
     await p.deactivate();
     await p.disassociatePortal();
-    expect(await fail(p.grantUsers([USER.bob]))).toMatchObject({ status: 400, code: 'INTEGRATION_INACTIVE', retryable: false });
+    expect(await fail(p.grantUsers([{ userId: USER.bob }]))).toMatchObject({ status: 400, code: 'INTEGRATION_INACTIVE', retryable: false });
     expect((await p.read()).integration).toMatchObject({ status: 'inactive', portal: null, users: [] });
   });
 

@@ -33,7 +33,7 @@ describe('read() survives injected faults', () => {
     const sb = await sandbox({ limits: 'concurrency=1', faults: 'latency=200ms' });
     const p = provider(sb, { concurrency: 2 });
     await p.readLinks();
-    const results = await Promise.allSettled([p.grantUsers(['4876876000000200036']), p.grantUsers(['4876876000000200050'])]);
+    const results = await Promise.allSettled([p.grantUsers([{ userId: '4876876000000200036' }]), p.grantUsers([{ userId: '4876876000000200050' }])]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { status: 429, retryable: true } });
     expect(p.stats()).toMatchObject({ retries: 0, throttled: 1, byHost: { api: 3 } });

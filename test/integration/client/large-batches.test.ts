@@ -34,14 +34,23 @@ describe('apply with more than 100 overrides against the sandbox', () => {
       target: { org: { id: live.org.id, name: live.org.companyName }, endpointKind: 'sandbox' as const, endpoint: sb.url },
       options: { allowDestructive: true, maxRevokePct: 100 },
     };
-    const first = plan(want, live, ctx);
-    const overrides = first.steps.filter((s) => s.kind === 'set-user-permissions').length;
-    expect(overrides).toBe(150);
-    const before = p.stats().calls;
-    const result = await executePlan(first, p, { env: {}, retry: FAST_RETRY, allowDestructive: true, autoApprove: true });
-    expect(result.ok, JSON.stringify(result.failed)).toBe(true);
-    expect(p.stats().calls - before).toBe(first.apiCalls);
-    expect(first.apiCalls).toBe(1 + 2 + 2 + 1); // profiles, grants (150), overrides (150), revokes
-    expect(plan(want, await p.read(), ctx).steps).toEqual([]);
+    const apply = async (desired: Desired) => {
+      const planned = plan(desired, await p.read(), ctx);
+      const before = p.stats().calls;
+      const result = await executePlan(planned, p, { env: {}, retry: FAST_RETRY, allowDestructive: true, autoApprove: true });
+      expect(result.ok, JSON.stringify(result.failed)).toBe(true);
+      expect(p.stats().calls - before).toBe(planned.apiCalls);
+      expect(plan(desired, await p.read(), ctx).steps).toEqual([]);
+      return planned;
+    };
+    // New users: each override travels with its grant, 100 a call.
+    const first = await apply(want);
+    expect(first.steps.filter((s) => s.kind === 'grant-user' && s.override !== null)).toHaveLength(150);
+    expect(first.steps.filter((s) => s.kind === 'set-user-permissions')).toHaveLength(0);
+    expect(first.apiCalls).toBe(1 + 1 + 2); // revokes, profiles, grants (150)
+    // Users who keep access: 150 overrides change, in calls of at most 100.
+    const second = await apply({ ...want, users: want.users.map((u) => ({ ...u, permissions: ['view', 'create'] })) });
+    expect(second.steps.filter((s) => s.kind === 'set-user-permissions')).toHaveLength(150);
+    expect(second.apiCalls).toBe(2);
   });
 });

@@ -37,10 +37,10 @@ describe('no secret ever leaves the client', () => {
       await collect(admin.disassociatePortal());
       await collect(admin.associatePortal({ portalId: '7001', zscKey: SECRETS.zsc7002, email: 'owner@acme.com' })); // INVALID_ZSC_KEY
       await collect(admin.associatePortal({ portalId: '7001', zscKey: SECRETS.zsc7001, email: 'owner@acme.com' }));
-      await collect(admin.grantUsers(['4876876000000200036', '4876876000000200162', '999'])); // INVALID_DATA items
+      await collect(admin.grantUsers([{ userId: '4876876000000200036' }, { userId: '4876876000000200162' }, { userId: '999' }])); // INVALID_DATA items
       await collect(admin.setUserPermissions([{ userId: '4876876000000200036', permissions: ['create'] }]));
       await collect(provider(sb, { fetch: tap, credentials: { ...ADMIN_CREDS, refreshToken: 'RT-wrong-s3cret' } }, lines).read());
-      await collect(provider(sb, { fetch: tap, credentials: VIEWER_CREDS }, lines).grantUsers(['4876876000000200036']));
+      await collect(provider(sb, { fetch: tap, credentials: VIEWER_CREDS }, lines).grantUsers([{ userId: '4876876000000200036' }]));
       await collect(provider(sb, { fetch: tap, retry: { retries: 0 } }, lines).read());
     };
     await scenario(await sandbox({ tokenTtlSec: 0.2 }));

@@ -7,8 +7,9 @@ import { desired, liveOrg, planCtx, userId } from '../../helpers/builders.js';
 import { ScriptedProvider } from './scripted-provider.js';
 
 /**
- * Apply at the floor (issue 8): one call for all profile permissions, one for all per-user overrides,
- * 100 ids per grant or revoke call, and nothing else. The plan lists one step per user; the executor
+ * Apply at the floor: one call for all profile permissions, one for the overrides set before the
+ * profiles change and one for those removed after the grants (least privilege, DESIGN §4), 100 ids
+ * per grant or revoke call (a new user's override travels with the grant), and nothing else. The plan lists one step per user; the executor
  * must fold them into exactly that many calls, and plan.apiCalls must say so beforehand.
  */
 const emails = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(3, '0')}@acme.com`);
@@ -37,21 +38,22 @@ describe('apply makes the fewest calls there can be', () => {
   const count = (kind: string) => p.steps.filter((s) => s.kind === kind).length;
 
   it('plans one step per user and per profile', () => {
-    expect([count('set-profile-permissions'), count('grant-user'), count('set-user-permissions'), count('revoke-user')]).toEqual([3, 230, 13, 130]);
-    // 1 profiles call + ⌈230/100⌉ grants + 1 overrides call + ⌈130/100⌉ revokes.
-    expect(p.apiCalls).toBe(1 + 3 + 1 + 2);
+    expect([count('set-profile-permissions'), count('grant-user'), count('set-user-permissions'), count('revoke-user')]).toEqual([3, 230, 10, 130]);
+    // ⌈130/100⌉ revokes + 1 overrides set + 1 profiles call + ⌈230/100⌉ grants + 1 overrides removed.
+    expect(p.apiCalls).toBe(2 + 1 + 1 + 3 + 1);
   });
 
   it('groups consecutive steps of a kind into exactly that many units, none over 100 ids', () => {
     const units = groupSteps(p.steps, 100);
     expect(units.map((u) => [u.kind, u.steps.length])).toEqual([
+      ['revoke-user', 100],
+      ['revoke-user', 30],
+      ['set-user-permissions', 5],
       ['set-profile-permissions', 3],
       ['grant-user', 100],
       ['grant-user', 100],
       ['grant-user', 30],
-      ['set-user-permissions', 13],
-      ['revoke-user', 100],
-      ['revoke-user', 30],
+      ['set-user-permissions', 5],
     ]);
   });
 
@@ -61,10 +63,14 @@ describe('apply makes the fewest calls there can be', () => {
     expect(result.ok).toBe(true);
     expect(result.calls).toBe(p.apiCalls);
     expect(provider.calls).toHaveLength(p.apiCalls);
-    const ids = (method: string) => provider.calls.filter((c) => c.method === method).flatMap((c) => c.args as string[]);
+    const idOf = (a: string | { userId: string }) => (typeof a === 'string' ? a : a.userId);
+    const ids = (method: string) => provider.calls.filter((c) => c.method === method).flatMap((c) => (c.args as (string | { userId: string })[]).map(idOf));
     expect(ids('grantUsers').sort()).toEqual(join.map(userId).sort());
     expect(ids('revokeUsers').sort()).toEqual(leave.map(userId).sort());
-    expect(provider.calls.filter((c) => c.method === 'setUserPermissions')).toHaveLength(1);
+    // The three new overrides go with their grants.
+    const carried = provider.calls.filter((c) => c.method === 'grantUsers').flatMap((c) => c.args as unknown[]).filter((a) => typeof a !== 'string');
+    expect(carried).toEqual(join.slice(0, 3).map((e) => ({ userId: userId(e), permissions: ['view'] })));
+    expect(provider.calls.filter((c) => c.method === 'setUserPermissions')).toHaveLength(2);
     expect(provider.calls.filter((c) => c.method === 'setProfilePermissions')).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { executePlan, formatSummary, type ApplyEvent, type ExecuteOptions } from '../../../src/apply/index.js';
 import { UserError, ZohoApiError } from '../../../src/model/errors.js';
 import type { Plan, Step } from '../../../src/model/plan.js';
-import { associate, disassociate, grant, makePlan, profilePerms, revoke } from './plan-fixtures.js';
+import { associate, changePortal, grant, makePlan, profilePerms, revoke } from './plan-fixtures.js';
 import { ScriptedProvider } from './scripted-provider.js';
 
 const FAST = { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 1, factor: 1, randomize: false };
@@ -22,14 +22,14 @@ async function run(plan: Plan, provider: ScriptedProvider, over: Partial<Execute
 }
 
 describe('executePlan: preflight refusals write nothing', () => {
-  const swap = makePlan([disassociate('acme-projects', '7001'), associate('acme-newco', '7002'), grant('carol@acme.com', '201')]);
+  const swap = makePlan([changePortal({ id: '7001', name: 'acme-projects' }, { id: '7002', name: 'acme-newco' }), grant('carol@acme.com', '201')]);
 
   it('refuses destructive steps without --allow-destructive, before any call', async () => {
     const p = new ScriptedProvider();
     const err = await run(swap, p).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toBe(
-      'plan has 1 destructive step(s) (disassociate portal acme-projects); re-run with --allow-destructive',
+      'plan has 1 destructive step(s) (change portal acme-projects → acme-newco); re-run with --allow-destructive',
     );
     expect(p.calls).toEqual([]);
   });
@@ -48,8 +48,8 @@ describe('executePlan: preflight refusals write nothing', () => {
     for (const [plan, allow] of [[swap, true], [{ ...swap, options: { ...swap.options, allowDestructive: true } }, false]] as const) {
       const p = new ScriptedProvider();
       const { result } = await run(plan, p, { allowDestructive: allow });
-      expect(p.sequence.map((c) => c.method)).toEqual(['disassociatePortal', 'associatePortal', 'grantUsers']);
-      expect(result.counts).toEqual({ added: 2, changed: 0, removed: 1 });
+      expect(p.sequence.map((c) => c.method)).toEqual(['changePortal', 'grantUsers']);
+      expect(result.counts).toEqual({ added: 1, changed: 1, removed: 0 });
     }
   });
 

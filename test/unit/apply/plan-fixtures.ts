@@ -13,6 +13,7 @@ export const grant = (email: string, id: string, x: Extra = {}): Step => ({
   target: email,
   ...base(x),
   user: { id, email },
+  override: null,
   before: null,
   after: ['view'],
 });
@@ -60,14 +61,14 @@ export const associate = (name: string, id: string, zscKeyVar = 'ZPI_ZSC_KEY', x
   after: { portal: { id, name }, zscEmail: 'owner@acme.com', zscKeyVar },
 });
 
-export const disassociate = (name: string, id: string, x: Extra = {}): Step => ({
-  id: `disassociate-portal:${name}`,
-  kind: 'disassociate-portal',
-  action: 'delete',
-  target: name,
+export const changePortal = (from: { id: string; name: string }, to: { id: string; name: string }, zscKeyVar = 'ZPI_ZSC_KEY', x: Extra = {}): Step => ({
+  id: `change-portal:${to.name}`,
+  kind: 'change-portal',
+  action: 'replace',
+  target: to.name,
   ...base({ destructive: true, ...x }),
-  before: { portal: { id, name } },
-  after: null,
+  before: { portal: from },
+  after: { portal: to, zscEmail: 'owner@acme.com', zscKeyVar },
   blastRadius: { Accounts: 30, Contacts: 12, Deals: 4 },
 });
 

@@ -3,6 +3,7 @@ import type { ItemResult, Provider } from '../../../src/provider/provider.js';
 
 export type WriteMethod =
   | 'associatePortal'
+  | 'changePortal'
   | 'disassociatePortal'
   | 'deactivate'
   | 'setProfilePermissions'
@@ -51,6 +52,9 @@ export class ScriptedProvider implements Provider {
   async associatePortal(input: { portalId: string; zscKey: string; email: string }): Promise<void> {
     this.answer('associatePortal', input, []);
   }
+  async changePortal(input: { portalId: string; zscKey: string; email: string }): Promise<void> {
+    this.answer('changePortal', input, []);
+  }
   async disassociatePortal(): Promise<void> {
     this.answer('disassociatePortal', undefined, []);
   }
@@ -60,8 +64,10 @@ export class ScriptedProvider implements Provider {
   async setProfilePermissions(items: { profileId: string; profile: string; permissions: string[] }[]): Promise<ItemResult[]> {
     return this.answer('setProfilePermissions', items, items.map((i) => i.profile));
   }
-  async grantUsers(userIds: string[]): Promise<ItemResult[]> {
-    return this.answer('grantUsers', userIds, userIds);
+  /** Recorded as the ids, except items that carry an override (recorded whole). */
+  async grantUsers(items: { userId: string; permissions?: string[] }[]): Promise<ItemResult[]> {
+    const args = items.map((i) => (i.permissions ? i : i.userId));
+    return this.answer('grantUsers', args, items.map((i) => i.userId));
   }
   async revokeUsers(userIds: string[]): Promise<ItemResult[]> {
     return this.answer('revokeUsers', userIds, userIds);

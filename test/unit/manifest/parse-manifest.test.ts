@@ -19,6 +19,7 @@ describe('parseManifest: a valid manifest becomes Desired', () => {
         name: 'acme-projects',
         zscKeyVar: 'ZPI_ZSC_KEY',
         zscEmail: 'owner@acme.com',
+        zscEmailPos: { line: 7, col: 13 },
         pos: { line: 4, col: 1 },
       },
       profiles: { Standard: { permissions: ['view', 'create'], pos: { line: 9, col: 3 } } },

@@ -45,9 +45,9 @@ describe('plan: mass-revoke brake', () => {
     const p = plan(desired({ users: ['new@acme.com'] }), live, planCtx());
     expect(p.brake).toMatchObject({ revoking: 2, withAccess: 2, pct: 100 });
     expect(p.steps.map((s) => [s.kind, s.destructive])).toEqual([
+      ['revoke-user', true],
+      ['revoke-user', true],
       ['grant-user', false],
-      ['revoke-user', true],
-      ['revoke-user', true],
     ]);
   });
 });

@@ -44,7 +44,7 @@ describe('plan converges (property)', () => {
         const live = liveOrg({ users: EMAILS.map((email, i) => ({ email, profile: profiles[i] })), integration: liveSpec });
         const d = desired({
           state: want.state,
-          portal: { name: want.portal, zscKeyVar: 'K', zscEmail: 'x@acme.com' },
+          portal: { name: want.portal, zscKeyVar: 'K', zscEmail: PORTALS.find((p) => p.name === want.portal)!.ownerEmail! },
           profiles: want.profiles,
           users: want.users.map((email) => ({ email, ...(want.overrides[email] && { permissions: want.overrides[email] }) })),
         });
@@ -53,7 +53,7 @@ describe('plan converges (property)', () => {
         expect(plan(d, after, planCtx()).steps).toEqual([]);
 
         // Unmanaged profiles keep their live permissions, unless a portal step cleared them all.
-        const cleared = liveSpec === 'inactive' || first.steps.some((s) => s.kind === 'associate-portal');
+        const cleared = liveSpec === 'inactive' || first.steps.some((s) => s.kind === 'associate-portal' || s.kind === 'change-portal');
         const profilePerms = (profile: string): Permission[] =>
           want.profiles[profile] ?? (cleared ? undefined : liveSpec.profilePermissions[profile]) ?? [];
         const state = liveState(after.integration);
@@ -124,7 +124,7 @@ describe('plan converges from messy live states and interrupted applies (propert
         const portal = PORTALS.find((p) => p.name === want.portal)!;
         const d = desired({
           state: want.state,
-          portal: want.byId ? { id: portal.id, zscKeyVar: 'K', zscEmail: 'x@acme.com' } : { name: portal.name, zscKeyVar: 'K', zscEmail: 'x@acme.com' },
+          portal: want.byId ? { id: portal.id, zscKeyVar: 'K', zscEmail: portal.ownerEmail! } : { name: portal.name, zscKeyVar: 'K', zscEmail: portal.ownerEmail! },
           profiles: want.profiles,
           users: want.users.map((email) => ({
             email: withCase(email, want.caseMask),
@@ -145,7 +145,7 @@ describe('plan converges from messy live states and interrupted applies (propert
         const done = applyInMemory(interrupted, resumed.steps);
         expect(plan(d, done, ctx).steps).toEqual([]);
         // Finishing the job never takes more steps than doing it at once, plus redoing a portal swap.
-        expect(resumed.steps.filter((s) => s.kind !== 'associate-portal' && s.kind !== 'disassociate-portal').length).toBeLessThanOrEqual(
+        expect(resumed.steps.filter((s) => s.kind !== 'associate-portal' && s.kind !== 'change-portal').length).toBeLessThanOrEqual(
           first.steps.length + EMAILS.length + PROFILES.length,
         );
 

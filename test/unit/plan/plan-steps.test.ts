@@ -51,7 +51,7 @@ describe('plan: no-op', () => {
 });
 
 describe('plan: step kinds and order', () => {
-  it('orders profile → grant → per-user → revoke steps, each sorted', () => {
+  it('orders revoke → override set → profile → grant (with override) steps, each sorted', () => {
     const live = liveOrg({
       users: ['zed@acme.com', 'yan@acme.com', 'bob@acme.com', 'amy@acme.com', 'cat@acme.com', 'dan@acme.com'],
       integration: { users: ['zed@acme.com', 'yan@acme.com', 'cat@acme.com'], profilePermissions: { Standard: ['view'] } },
@@ -67,22 +67,23 @@ describe('plan: step kinds and order', () => {
     });
     const p = plan(d, live, ctx);
     expect(ids(p.steps)).toEqual([
+      'revoke-user:yan@acme.com',
+      'revoke-user:zed@acme.com',
+      'set-user-permissions:cat@acme.com',
       'set-profile-permissions:Administrator',
       'set-profile-permissions:Manager',
       'set-profile-permissions:Standard',
       'grant-user:amy@acme.com',
       'grant-user:bob@acme.com',
       'grant-user:dan@acme.com',
-      'set-user-permissions:cat@acme.com',
-      'set-user-permissions:dan@acme.com',
-      'revoke-user:yan@acme.com',
-      'revoke-user:zed@acme.com',
     ]);
-    expect(p.summary).toEqual({ add: 3, change: 5, remove: 2, destructive: 2 }); // 2 of 3 revoked: the brake
+    // dan's override travels with the grant: no separate step.
+    expect(p.steps[8]).toMatchObject({ override: ['view'], after: ['view'] });
+    expect(p.summary).toEqual({ add: 3, change: 4, remove: 2, destructive: 2 }); // 2 of 3 revoked: the brake
     expect(p.apiCalls).toBe(4);
   });
 
-  it('describes each step: profile, grant, per-user, revoke', () => {
+  it('describes each step: revoke, per-user, profile, grant', () => {
     const live = liveOrg({
       users: ['alice@acme.com', 'bob@acme.com', { email: 'erin@acme.com', profile: 'Manager' }],
       integration: {
@@ -95,7 +96,7 @@ describe('plan: step kinds and order', () => {
       profiles: { Standard: ['view'] },
       users: ['alice@acme.com', { email: 'bob@acme.com', permissions: ['view', 'create', 'edit'] }],
     });
-    const [profile, grant, user, revoke] = plan(d, live, planCtx({ maxRevokePct: 100 })).steps;
+    const [revoke, user, profile, grant] = plan(d, live, planCtx({ maxRevokePct: 100 })).steps;
     expect(profile).toEqual({
       id: 'set-profile-permissions:Standard', kind: 'set-profile-permissions', action: 'update', target: 'Standard',
       destructive: false, manual: false, profile: { id: '101', name: 'Standard' },
@@ -103,7 +104,7 @@ describe('plan: step kinds and order', () => {
     });
     expect(grant).toEqual({
       id: 'grant-user:alice@acme.com', kind: 'grant-user', action: 'create', target: 'alice@acme.com',
-      destructive: false, manual: false, user: { id: 'u-alice', email: 'alice@acme.com' },
+      destructive: false, manual: false, user: { id: 'u-alice', email: 'alice@acme.com' }, override: null,
       before: null, after: ['view'], reason: { kind: 'profile', profile: 'Standard' },
     });
     expect(user).toEqual({
@@ -143,7 +144,7 @@ describe('plan: step kinds and order', () => {
     expect(ids(p.steps)).toEqual(['associate-portal:acme-newco']);
   });
 
-  it('swaps portals: disassociate (destructive) + associate (replace), then re-grants from scratch', () => {
+  it('swaps portals in one destructive change-portal step, then re-grants from scratch', () => {
     const links = { Accounts: 30, Contacts: 12, Deals: 4 };
     const live = liveOrg({
       users: ['alice@acme.com', 'bob@acme.com'],
@@ -157,17 +158,20 @@ describe('plan: step kinds and order', () => {
     });
     const p = plan(d, live, ctx);
     expect(ids(p.steps)).toEqual([
-      'disassociate-portal:acme-projects',
-      'associate-portal:acme-newco',
+      'change-portal:acme-newco',
       'set-profile-permissions:Standard',
       'grant-user:alice@acme.com',
     ]);
-    expect(p.steps[0]).toMatchObject({ action: 'delete', destructive: true, blastRadius: links });
-    expect(p.steps[1]).toMatchObject({ action: 'replace', destructive: false, before: { portal: { id: '7001' } } });
-    expect(p.steps[2]).toMatchObject({ before: null, after: ['view'] });
-    // As in DESIGN §9: the portal replace is one change, and its disassociate half counts nowhere.
+    expect(p.steps[0]).toEqual({
+      id: 'change-portal:acme-newco', kind: 'change-portal', action: 'replace', target: 'acme-newco',
+      destructive: true, manual: false, blastRadius: links,
+      before: { portal: { id: '7001', name: 'acme-projects' } },
+      after: { portal: { id: '7002', name: 'acme-newco' }, zscEmail: 'newco@acme.com', zscKeyVar: 'ZPI_ZSC_KEY' },
+    });
+    expect(p.steps[1]).toMatchObject({ before: null, after: ['view'] });
+    // As in DESIGN §9: the portal replace is one change.
     expect(p.summary).toEqual({ add: 1, change: 2, remove: 0, destructive: 1 });
-    expect(p.apiCalls).toBe(4);
+    expect(p.apiCalls).toBe(3);
   });
 
   it('deactivates an active integration in one destructive step and does nothing when inactive', () => {
@@ -193,13 +197,18 @@ describe('plan: step kinds and order', () => {
   });
 });
 
-describe('plan: effective permissions, not how they are obtained', () => {
+describe('plan: per-user overrides, reconciled as declared', () => {
   const bob = (userPermissions: Record<string, Permission[]> = {}) =>
     liveOrg({ users: ['bob@acme.com'], integration: { users: ['bob@acme.com'], profilePermissions: { Standard: ['view'] }, userPermissions } });
 
-  it('leaves an override equal to the profile alone (and vice versa)', () => {
-    expect(plan(desired({ users: ['bob@acme.com'] }), bob({ 'bob@acme.com': ['view'] }), ctx).steps).toEqual([]);
-    expect(plan(desired({ users: [{ email: 'bob@acme.com', permissions: ['view'] }] }), bob(), ctx).steps).toEqual([]);
+  it('keeps an override equal to the profile as an override (it pins the user), and removes one not declared', () => {
+    const pin = plan(desired({ users: [{ email: 'bob@acme.com', permissions: ['view'] }] }), bob(), ctx).steps;
+    expect(pin).toHaveLength(1);
+    expect(pin[0]).toMatchObject({ kind: 'set-user-permissions', before: null, after: ['view'], effective: { before: ['view'], after: ['view'] } });
+    const unpin = plan(desired({ users: ['bob@acme.com'] }), bob({ 'bob@acme.com': ['view'] }), ctx).steps;
+    expect(unpin).toHaveLength(1);
+    expect(unpin[0]).toMatchObject({ kind: 'set-user-permissions', before: ['view'], after: null });
+    expect(plan(desired({ users: [{ email: 'bob@acme.com', permissions: ['view'] }] }), bob({ 'bob@acme.com': ['view'] }), ctx).steps).toEqual([]);
   });
 
   it('removes an override (after: null) when the profile would give something else', () => {
@@ -212,21 +221,23 @@ describe('plan: effective permissions, not how they are obtained', () => {
   it('sets an override when a profile change would otherwise move the user', () => {
     const live = bob();
     const d = desired({ profiles: { Standard: ['view', 'create'] }, users: [{ email: 'bob@acme.com', permissions: ['view'] }] });
+    // The pin comes first: bob never holds the raised profile's create.
     expect(plan(d, live, ctx).steps.map((s) => [s.id, s.after])).toEqual([
-      ['set-profile-permissions:Standard', ['view', 'create']],
       ['set-user-permissions:bob@acme.com', ['view']],
+      ['set-profile-permissions:Standard', ['view', 'create']],
     ]);
   });
 
-  it('grants a new user, with an override step only when it differs from the profile', () => {
+  it('grants a new user with the override in the same step', () => {
     const live = liveOrg({ users: ['new@acme.com', 'same@acme.com'], integration: { profilePermissions: { Standard: ['view'] } } });
     const d = desired({
       users: [{ email: 'new@acme.com', permissions: ['view', 'edit'] }, { email: 'same@acme.com', permissions: ['view'] }],
     });
     const p = plan(d, live, ctx);
-    expect(ids(p.steps)).toEqual(['grant-user:new@acme.com', 'grant-user:same@acme.com', 'set-user-permissions:new@acme.com']);
-    expect(p.steps[0]).toMatchObject({ after: ['view', 'edit'], reason: { kind: 'override' } });
-    expect(p.steps[2]).toMatchObject({ before: null, after: ['view', 'edit'], effective: { before: ['view'] } });
+    expect(ids(p.steps)).toEqual(['grant-user:new@acme.com', 'grant-user:same@acme.com']);
+    expect(p.steps[0]).toMatchObject({ override: ['view', 'edit'], after: ['view', 'edit'], reason: { kind: 'override' } });
+    expect(p.steps[1]).toMatchObject({ override: ['view'], after: ['view'], reason: { kind: 'override' } });
+    expect(p.apiCalls).toBe(1);
   });
 
   it('uses the live permissions of an unmanaged profile', () => {
@@ -266,8 +277,8 @@ describe('plan: API call estimate', () => {
       users: emails.map((email, i) => (i < 2 ? { email, permissions: ['view', 'edit'] } : email)),
     });
     const p = plan(d, live, planCtx({ maxRevokePct: 100 }));
-    // 2 profiles → 1, 250 grants → 3, 2 overrides → 1, 101 revokes → 2
-    expect(p.apiCalls).toBe(7);
+    // 101 revokes → 2, 2 profiles → 1, 250 grants (2 carrying their override) → 3
+    expect(p.apiCalls).toBe(6);
   });
 });
 

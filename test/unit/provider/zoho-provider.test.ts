@@ -130,8 +130,9 @@ describe('writes', () => {
       'PUT /crm/v8/settings/integrations/zoho_projects/user_permissions': (_req, res) => json(res, 200, ok(2)),
       'PUT /crm/v8/settings/integrations/zoho_projects/profile_permissions': (_req, res) => json(res, 200, ok(1)),
       'POST /crm/v8/settings/integrations/zoho_projects/actions/associate': (_req, res) => json(res, 200, ok(1)),
+      'POST /crm/v8/settings/integrations/zoho_projects/actions/change_portal': (_req, res) => json(res, 200, ok(1)),
     });
-    expect(await p.grantUsers(['1', '2'])).toEqual([
+    expect(await p.grantUsers([{ userId: '1' }, { userId: '2', permissions: ['view', 'create'] }])).toEqual([
       { id: '1', ok: true, code: 'SUCCESS', message: 'done' },
       { id: '2', ok: true, code: 'SUCCESS', message: 'done' },
     ]);
@@ -144,20 +145,22 @@ describe('writes', () => {
       { id: 'Standard', ok: true, code: 'SUCCESS', message: 'done' },
     ]);
     await p.associatePortal({ portalId: '7001', zscKey: 'zsc-secret', email: 'owner@acme.com' });
+    await p.changePortal({ portalId: '7002', zscKey: 'zsc-other', email: 'newco@acme.com' });
     const writes = (server?.seen ?? []).filter((s) => s.method !== 'GET' && s.url !== '/oauth/v2/token').map((s) => `${s.method} ${s.url.replace('/crm/v8/settings/integrations/zoho_projects', '…')} ${s.body}`);
     expect(writes).toEqual([
-      'PUT …/users {"users":[{"id":"1"},{"id":"2"}]}',
+      'PUT …/users {"users":[{"id":"1"},{"id":"2","permissions":{"view":true,"create":true,"edit":false,"delete":false}}]}',
       'DELETE …/users?ids=3%2C4 ',
       'PUT …/user_permissions {"user_permissions":[{"user":{"id":"5"},"view":true,"create":false,"edit":true,"delete":false},{"user":{"id":"6"},"reset":true}]}',
       'PUT …/profile_permissions {"profile_permissions":[{"profile":{"id":"101","name":"Standard"},"view":true,"create":false,"edit":false,"delete":false}]}',
       'POST …/actions/associate {"zsc_key":"zsc-secret","email":"owner@acme.com","portal_id":"7001"}',
+      'POST …/actions/change_portal {"zsc_key":"zsc-other","email":"newco@acme.com","portal_id":"7002"}',
     ]);
   });
 
   it('rejects more than 100 ids a call without calling, and makes no call for none', async () => {
     const p = await fake({});
     const ids = Array.from({ length: MAX_BATCH + 1 }, (_, i) => String(i));
-    await expect(p.grantUsers(ids)).rejects.toThrow(RangeError);
+    await expect(p.grantUsers(ids.map((userId) => ({ userId })))).rejects.toThrow(RangeError);
     await expect(p.revokeUsers(ids)).rejects.toThrow(/101 items in one call; at most 100/);
     expect(await p.grantUsers([])).toEqual([]);
     expect(server?.seen).toEqual([]);

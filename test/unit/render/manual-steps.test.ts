@@ -26,12 +26,13 @@ describe('manualInstructions', () => {
     expect(first).toContain('enter the ZSC key (its value is in $ZPI_ZSC_KEY) and the email address it belongs to, owner@acme.com.');
     expect(first).toContain('Choose the portal acme-projects.');
     expect(first).toContain('Settings > Company Settings > Zoho Service Communication (ZSC) Key');
-    const swap = manualInstructions(stepOf(swapPlan().steps, 'associate-portal')).join('\n');
-    expect(swap).toContain('click Change');
+    const swap = manualInstructions(stepOf(swapPlan().steps, 'change-portal')).join('\n');
+    expect(swap).toContain('Click Change');
+    expect(swap).toContain('Choose the portal acme-newco.');
   });
 
   it('says what a portal change and a deactivation drop', () => {
-    expect(manualInstructions(stepOf(swapPlan().steps, 'disassociate-portal')).join('\n')).toContain('3. Click Change to replace portal acme-projects.');
+    expect(manualInstructions(stepOf(swapPlan().steps, 'change-portal')).join('\n')).toContain('3. Click Change to replace portal acme-projects.');
     const off = manualInstructions(stepOf(deactivatePlan().steps, 'deactivate'));
     expect(off[2]).toBe('3. Click Deactivate Zoho Projects and confirm.');
   });
@@ -43,9 +44,11 @@ describe('manualInstructions', () => {
       '4. Select the checkbox of alice@acme.com.',
       '5. Click Save.',
     ]);
-    expect(manualInstructions(stepOf(steps, 'set-user-permissions'))[3]).toBe(
-      '4. In the row of bob@acme.com, tick View and Edit; clear Create and Delete.',
-    );
+    // A new user's override is set in the same row, with the tick.
+    const bob = steps.find((s) => s.id === 'grant-user:bob@acme.com') as Step;
+    expect(manualInstructions(bob)[3]).toBe('4. Select the checkbox of bob@acme.com. In the same row, tick View and Edit; clear Create and Delete.');
+    const pin: Step = { id: 'set-user-permissions:y@acme.com', kind: 'set-user-permissions', action: 'update', target: 'y@acme.com', destructive: false, manual: true, user: { id: '2', email: 'y@acme.com' }, before: null, after: ['view', 'edit'] };
+    expect(manualInstructions(pin)[3]).toBe('4. In the row of y@acme.com, tick View and Edit; clear Create and Delete.');
     expect(manualInstructions(stepOf(steps, 'set-profile-permissions'))[3]).toBe(
       '4. For profile Standard, tick View; clear Create, Edit and Delete.',
     );

@@ -57,7 +57,7 @@ describe('parsePlanFile', () => {
     delete doc.steps[4].user;
     doc.summary.add = 'five';
     expect(() => parsePlanFile(JSON.stringify(doc), 'p.json')).toThrow(
-      'p.json: not a valid zpi plan: steps[1].kind must be deactivate | disassociate-portal | associate-portal | ' +
+      'p.json: not a valid zpi plan: steps[1].kind must be deactivate | associate-portal | change-portal | ' +
         'set-profile-permissions | grant-user | set-user-permissions | revoke-user; steps[4].user must be present for a grant-user step; ' +
         'summary.add must be a number',
     );

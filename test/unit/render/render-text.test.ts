@@ -21,14 +21,15 @@ describe('renderText', () => {
     expect(renderText(manualPlan(), plain)).toMatchSnapshot();
   });
 
-  it('names each step of a manual portal swap before its instructions', () => {
+  it('gives a manual portal change one set of instructions, starting at Change', () => {
     const p = swapPlan();
     const manual = { ...p, manual: true, steps: p.steps.map((s) => ({ ...s, manual: true })) };
     const text = renderText(manual, plain);
     expect(text).toMatch(/^-\/\+ portal {2}acme-projects → acme-newco \(manual\) +DESTRUCTIVE$/m);
-    expect(text).toContain('      disassociate-portal acme-projects:\n      1. Sign in to Zoho CRM as an administrator.\n');
-    expect(text).toContain('      associate-portal acme-newco:\n      1. Sign in to Zoho CRM as an administrator.\n');
-    expect(text).toContain('Apply will walk you through 9 manual Setup steps in Zoho CRM.\n');
+    expect(text).toContain('      1. Sign in to Zoho CRM as an administrator.\n      2. Open Setup > Apps & Add-ons > Zoho Apps > Zoho Projects.\n      3. Click Change to replace portal acme-projects.');
+    // In Setup it is the admin's form, not zpi's call.
+    expect(text).not.toContain('one call');
+    expect(text).toContain('Apply will walk you through 7 manual Setup steps in Zoho CRM.\n');
   });
 
   it('renders a deactivation', () => {
@@ -53,8 +54,8 @@ describe('renderText', () => {
   it('ends with the summary and the API call estimate', () => {
     const lines = renderText(swapPlan(), plain).trimEnd().split('\n');
     expect(lines.slice(-2)).toEqual([
-      'Plan: 4 to add, 4 to change, 0 to remove. 1 destructive — apply needs --allow-destructive.',
-      'Apply will make about 5 API calls.',
+      'Plan: 4 to add, 3 to change, 0 to remove. 1 destructive — apply needs --allow-destructive.',
+      'Apply will make about 3 API calls.',
     ]);
     expect(renderText(swapPlan({ allowDestructive: true }), plain)).toContain(
       'Plan: 4 to add, 4 to change, 0 to remove. 1 destructive.\n',
