@@ -1,4 +1,4 @@
-import { UserError, ZohoApiError } from '../model/errors.js';
+import { ApplyStopped, UserError, ZohoApiError } from '../model/errors.js';
 import type { GrantUserStep, RevokeUserStep, SetProfilePermissionsStep, SetUserPermissionsStep, Step } from '../model/plan.js';
 import type { ItemResult, Provider } from '../provider/provider.js';
 import { withRetry, type RetryPolicy } from '../provider/retry-policy.js';
@@ -13,6 +13,8 @@ export interface CallContext {
   onRetry: (err: ZohoApiError, attempt: number) => void;
   /** Values that must never reach an event or a message (the ZSC key once read). */
   secrets: Set<string>;
+  /** Aborted (with an ApplyStopped reason): no further attempt; a retry wait ends at once. */
+  signal?: AbortSignal;
 }
 
 export interface UnitOutcome {
@@ -45,10 +47,15 @@ export async function callUnit(unit: Unit, ctx: CallContext): Promise<UnitOutcom
         retries++;
         ctx.onRetry(err, attempt);
       },
+      ctx.signal,
     );
     const errors = items ? steps.map((s) => itemError(s, items, ctx.secrets)) : steps.map(() => undefined);
     return { errors, attempts, retries, ms: ms() };
   } catch (err) {
+    if (err instanceof ApplyStopped) {
+      // Stopped between attempts: whether the failed attempts took effect is unknown; a re-plan tells.
+      return { errors: steps.map(() => ({ code: err.code, message: err.message })), attempts, retries, ms: ms() };
+    }
     if (!(err instanceof UserError)) throw err;
     const hinted = withHint(errorInfo(err, ctx.secrets), steps[0]);
     // More than one attempt means the retries ran out: say how hard zpi tried.

@@ -1,3 +1,4 @@
+import { ApplyStopped } from '../model/errors.js';
 import { summaryBucket, type Plan, type Step } from '../model/plan.js';
 import type { Provider } from '../provider/provider.js';
 import { retryPolicy } from '../provider/retry-policy.js';
@@ -38,11 +39,22 @@ export async function executePlan(plan: Plan, provider: Provider, opts: ExecuteO
   let calls = 0;
   let retries = 0;
   let failed: ApplyResult['failed'];
+  let stopped: ApplyResult['stopped'];
   let manualStop: ApplyResult['manualStop'];
   const secrets = new Set<string>();
   const policy = retryPolicy(opts.retry);
 
+  const stopReason = (): ApplyResult['stopped'] => {
+    const reason: unknown = opts.signal?.reason;
+    return reason instanceof ApplyStopped ? { code: reason.code, message: reason.message } : { code: 'INTERRUPTED', message: 'interrupted' };
+  };
+
   for (const unit of groupSteps(plan.steps, opts.batchSize ?? 100)) {
+    // Between calls is where a stop is clean: every step so far either took effect or failed.
+    if (opts.signal?.aborted) {
+      stopped = stopReason();
+      break;
+    }
     if (unit.manual) {
       const first = unit.steps[0] as IndexedStep;
       const confirmed = await confirm(first, opts, emit, ref);
@@ -60,6 +72,7 @@ export async function executePlan(plan: Plan, provider: Provider, opts: ExecuteO
       env: opts.env,
       policy,
       secrets,
+      ...(opts.signal && { signal: opts.signal }),
       onRetry: (err, attempt) => {
         const first = unit.steps[0] as IndexedStep;
         emit({
@@ -81,20 +94,23 @@ export async function executePlan(plan: Plan, provider: Provider, opts: ExecuteO
     unit.steps.forEach((s, i) => {
       const error = outcome.errors[i];
       if (error) {
-        failed ??= { ...ref(s), ...error };
+        // Started and not finished because the run was stopped: reported as such, not as Zoho's failure.
+        if (error.code === 'INTERRUPTED' || error.code === 'LOCK_LOST') stopped ??= stopReason();
+        else failed ??= { ...ref(s), ...error };
         emit({ type: 'step_failed', ...ref(s), ...stats, error });
       } else {
         markDone(s.step);
         emit({ type: 'step_done', manual: false, ...ref(s), ...stats });
       }
     });
-    if (failed) break;
+    if (failed || stopped) break;
   }
 
   const result: ApplyResult = {
     ok: doneIds.size === total,
     done: plan.steps.filter((s) => doneIds.has(s.id)).map((s) => s.id),
     ...(failed ? { failed } : {}),
+    ...(stopped ? { stopped } : {}),
     remaining: plan.steps.filter((s) => !doneIds.has(s.id)).map((s) => s.id),
     ...(manualStop ? { stoppedAtManual: manualStop.stepId, manualStop } : {}),
     counts,

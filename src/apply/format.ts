@@ -72,6 +72,14 @@ export function formatSummary(result: ApplyResult, plan?: Plan): string {
   if (result.ok) return `Apply complete: ${c.added} added, ${c.changed} changed, ${c.removed} removed.`;
   const of = plan ? ` of ${plan.steps.length}` : '';
   const completed = `${plural(result.done.length, 'step')}${of} completed`;
+  if (result.stopped) {
+    const left = result.remaining;
+    const named = left.slice(0, 3).join(', ') + (left.length > 3 ? ` and ${left.length - 3} more` : '');
+    return (
+      `Apply stopped: ${result.stopped.message}. ${completed}, ${plural(left.length, 'step')} left (${named}); ` +
+      'no call was cut short. Run `zpi apply` again to finish the rest.'
+    );
+  }
   if (result.failed) {
     const f = result.failed;
     return (

@@ -1,165 +1,287 @@
-import { randomUUID } from 'node:crypto';
-import { linkSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UserError } from '../model/errors.js';
+import { escapeControls, UserError } from '../model/errors.js';
+import { currentIdentity, holderIsDead, type ProcessIdentity } from './process-identity.js';
 
-export interface ApplyLock {
-  /** Path of the lock file. */
-  readonly path: string;
-  /** Removes the lock file if it is still ours. Safe to call more than once. */
-  release(): Promise<void>;
+/** A holder that has not refreshed its lock's mtime for this long is gone (killed, frozen, another machine's). */
+export const STALE_MS = 10_000;
+const UPDATE_MS = 2_500;
+const POLL_MS = 500;
+const OWNER = 'owner.json';
+
+export interface LockOptions {
+  org: string;
+  endpointKind: 'sandbox' | 'zoho' | 'custom';
+  endpoint: string;
+  env: Record<string, string | undefined>;
+  /** How long to wait for a held lock; 0 (the default) refuses at once. */
+  timeoutMs?: number;
+  /** Told once, when the lock is held and we start waiting. */
+  onWait?: (message: string) => void;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** How often the holder refreshes the lock's mtime (proper-lockfile takes at least 1000 ms). For tests. */
+  updateMs?: number;
+  /** Told once if the lock is lost while held (see ApplyLock.compromised). */
+  onCompromised?: () => void;
 }
 
-interface LockContent {
+export interface ApplyLock {
+  /** The lock directory. */
+  readonly path: string;
+  /** Frees the lock if it is still ours. Safe to call more than once. */
+  release(): Promise<void>;
+  /** Set when the lock was lost (its mtime refresh failed or someone else took it): stop writing. */
+  readonly compromised: boolean;
+}
+
+/** Written into the lock directory by its holder, for messages and for the fast takeover of a dead holder. */
+interface Owner {
   pid: number;
   hostname: string;
   startedAt: string;
-  /** Tells our lock from one another process wrote after taking ours over as stale. */
   token: string;
+  identity: ProcessIdentity | null;
 }
 
 /**
- * Takes the per-org apply lock `<dir>/apply-<org>.lock` (dir is the state directory, `.zpi`), so two
- * applies against one org cannot interleave their writes. A lock left by a dead process on this host is
- * stale and taken over. The file is also removed on process exit, so a crash or SIGINT frees it.
+ * Takes the machine-wide apply lock of one org on one endpoint: `<lock dir>/<name>.lock`, a directory
+ * made by proper-lockfile, whose mtime the holder refreshes every UPDATE_MS. It is the authority: one
+ * not refreshed for STALE_MS is taken over, whatever held it. Faster, a holder on this machine that is
+ * certainly dead (see holderIsDead) is taken over at once. The lock dir is ZPI_LOCK_DIR, else
+ * `<tmpdir>/zpi-locks-<uid>`, so applies from two checkouts share it.
  */
-export async function acquireLock(dir: string, org: string): Promise<ApplyLock> {
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `apply-${org.replace(/[^A-Za-z0-9_.-]/g, '_')}.lock`);
-  const mine: LockContent = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), token: randomUUID() };
-
-  sweepTemps(dir, path);
-  const create = exclusiveCreate(path, `${JSON.stringify(mine)}\n`, mine.token);
-  // After one stale takeover, finding the file again means another process won that race: a plain "held".
-  let tookOver = false;
-  try {
-    for (let attempt = 0; ; attempt++) {
-      if (create.attempt()) break;
-      const raw = readRaw(path);
-      // Removed between our open and read (its owner released it): try again, a few times at most.
-      if (raw === undefined && attempt < 3) continue;
-      const held = raw === undefined ? undefined : parse(raw);
-      if (tookOver || !held || !isStale(held)) throw heldError(org, path, held);
-      // Unlink only if the file is still the stale one we read, to narrow the race with another taker.
-      if (readRaw(path) === raw) tryUnlink(path);
-      tookOver = true;
+export async function acquireLock(opts: LockOptions): Promise<ApplyLock> {
+  const file = join(lockDir(opts.env), lockName(opts.endpointKind, opts.org, opts.endpoint));
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const timeoutMs = opts.timeoutMs ?? 0;
+  const deadline = now() + timeoutMs;
+  for (let waiting = false; ; waiting = true) {
+    const got = await tryAcquire(file, opts.updateMs ?? UPDATE_MS, opts.onCompromised);
+    if ('lock' in got) return got.lock;
+    const left = deadline - now();
+    if (left <= 0) throw new UserError(heldMessage(opts, `${file}.lock`, got.holder, timeoutMs));
+    if (!waiting) {
+      opts.onWait?.(`waiting for the apply lock of org ${escapeControls(opts.org)} (${got.holder ? 'held by ' : ''}${describe(got.holder, `${file}.lock`)}; up to ${seconds(timeoutMs)})`);
     }
-  } finally {
-    create.done();
+    await sleep(Math.min(POLL_MS, left));
   }
-
-  let released = false;
-  const releaseSync = (): void => {
-    if (released) return;
-    released = true;
-    process.off('exit', releaseSync);
-    const now = readRaw(path);
-    if (now !== undefined && parse(now)?.token === mine.token) tryUnlink(path);
-  };
-  process.on('exit', releaseSync);
-  return { path, release: async () => releaseSync() };
 }
 
-/**
- * Creates `path` holding `text`, only if it does not exist — and never as an empty or half-written
- * file: the text goes to a private temp file first, which is then hard-linked to `path` (link fails
- * with EEXIST like O_EXCL). Writing the lock in place instead left a window in which a kill -9 (found
- * by scripts/crash-test.mjs) leaves an empty lock that no later apply can tell from a live one.
- * Where hard links are not supported, falls back to an exclusive create-and-write.
- */
-function exclusiveCreate(path: string, text: string, token: string): { attempt(): boolean; done(): void } {
-  const tmp = `${path}.${process.pid}.${token.slice(0, 8)}.tmp`;
-  let linkable = true;
+/** `apply-zoho-<org>`, or `apply-<kind>-<org>-<sha256(endpoint), 12 hex>`: each emulator is an org of its own. */
+export function lockName(kind: LockOptions['endpointKind'], org: string, endpoint: string): string {
+  const safeOrg = org.replace(/[^A-Za-z0-9_.-]/g, '_');
+  if (kind === 'zoho') return `apply-zoho-${safeOrg}`;
+  let key = endpoint;
   try {
-    writeFileSync(tmp, text, { flag: 'wx', mode: 0o600 });
+    const url = new URL(endpoint);
+    key = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
   } catch {
-    linkable = false;
+    // not a URL: hashed as given
   }
-  return {
-    attempt() {
-      try {
-        if (linkable) linkSync(tmp, path);
-        else writeFileSync(path, text, { flag: 'wx', mode: 0o600 });
-        return true;
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EEXIST') return false;
-        if (linkable && (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS')) {
-          linkable = false;
-          return this.attempt();
-        }
-        throw err;
-      }
-    },
-    done() {
-      if (linkable) tryUnlink(tmp);
-    },
+  return `apply-${kind}-${safeOrg}-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+}
+
+/** The lock directory, made 0700; refused when someone else could have planted it (it sits in /tmp). */
+function lockDir(env: Record<string, string | undefined>): string {
+  const uid = process.getuid?.();
+  const dir = env.ZPI_LOCK_DIR || join(tmpdir(), `zpi-locks-${uid ?? 'user'}`);
+  const refuse = (why: string): UserError =>
+    new UserError(`refusing the apply lock directory ${dir}: ${why} (set ZPI_LOCK_DIR to a directory of your own)`);
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw refuse((err as Error).message);
+  }
+  const st = fs.lstatSync(dir);
+  if (st.isSymbolicLink()) throw refuse('it is a symbolic link');
+  if (!st.isDirectory()) throw refuse('it is not a directory');
+  if (uid !== undefined && st.uid !== uid) throw refuse(`it is owned by uid ${st.uid}, not by you (uid ${uid})`);
+  return dir;
+}
+
+type Attempt = { lock: ApplyLock } | { holder: Owner | undefined };
+
+/** One try: take the lock, or else take over a dead holder's and try once more. */
+async function tryAcquire(file: string, updateMs: number, onCompromised?: () => void): Promise<Attempt> {
+  const path = `${file}.lock`;
+  const first = await take(file, updateMs, onCompromised);
+  if (first) return { lock: first };
+  const holder = readOwner(path);
+  if (!holder || !holderIsDead(holder) || !removeDeadLock(path, holder.token)) return { holder };
+  const second = await take(file, updateMs, onCompromised);
+  return second ? { lock: second } : { holder: readOwner(path) };
+}
+
+/** proper-lockfile's lock plus our owner file; undefined when held (and not stale). */
+async function take(file: string, updateMs: number, onCompromised?: () => void): Promise<ApplyLock | undefined> {
+  const { lock } = await import('proper-lockfile');
+  const path = `${file}.lock`;
+  const owner: Owner = {
+    pid: process.pid,
+    hostname: hostname(),
+    startedAt: new Date().toISOString(),
+    token: randomUUID(),
+    identity: currentIdentity() ?? null,
   };
-}
-
-/** Removes temp files of exclusiveCreate that a killed process left (`<lock>.<pid>.<hex>.tmp`, pid gone). */
-function sweepTemps(dir: string, path: string): void {
-  const prefix = `${path.slice(dir.length + 1)}.`;
-  let names: string[];
+  let held = false;
+  let compromised = false;
+  let unlock: () => Promise<void>;
   try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const m = name.startsWith(prefix) ? /^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length)) : null;
-    if (m && isStale({ pid: Number(m[1]), hostname: hostname(), startedAt: '', token: '' })) tryUnlink(join(dir, name));
-  }
-}
-
-function heldError(org: string, path: string, held: LockContent | undefined): UserError {
-  if (!held) {
-    return new UserError(`another zpi apply for org ${org} may be running (unreadable lock); if it is not, remove ${path}`);
-  }
-  const where = held.hostname === hostname() ? '' : ` on ${held.hostname}`;
-  return new UserError(
-    `another zpi apply for org ${org} is running (pid ${held.pid}${where}, since ${held.startedAt}); if it is not, remove ${path}`,
-  );
-}
-
-/** Stale = written on this host by a process that no longer exists. Another host's pid cannot be checked. */
-function isStale(held: LockContent): boolean {
-  if (held.hostname !== hostname()) return false;
-  try {
-    process.kill(held.pid, 0);
-    return false;
+    unlock = await lock(file, {
+      stale: STALE_MS,
+      update: updateMs,
+      realpath: false,
+      retries: 0,
+      fs: lockFs(() => (held ? owner.token : undefined)),
+      // The default throws from a timer, which would crash the process.
+      onCompromised: () => {
+        if (compromised) return;
+        compromised = true;
+        onCompromised?.();
+      },
+    });
   } catch (err) {
-    // EPERM: the process exists but belongs to another user, so it is alive.
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') return undefined;
+    throw new UserError(`cannot take the apply lock ${path}: ${(err as Error).message}`);
   }
-}
-
-function readRaw(path: string): string | undefined {
+  held = true;
   try {
-    return readFileSync(path, 'utf8');
+    writeOwner(path, owner);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    removeDir(path);
+    await unlock().catch(() => {});
     throw err;
   }
+  let released = false;
+  return {
+    path,
+    get compromised() {
+      return compromised;
+    },
+    async release() {
+      if (released) return;
+      released = true;
+      // Fails only if the lock was already lost (ERELEASED) or cannot be removed: either way it goes
+      // stale, since nobody refreshes it now.
+      await unlock().catch(() => {});
+    },
+  };
 }
 
-function parse(raw: string): LockContent | undefined {
-  try {
-    const v = JSON.parse(raw) as Partial<LockContent>;
-    if (typeof v.pid === 'number' && Number.isInteger(v.pid) && v.pid > 0 && typeof v.hostname === 'string') {
-      return { pid: v.pid, hostname: v.hostname, startedAt: String(v.startedAt ?? 'unknown'), token: String(v.token ?? '') };
+/**
+ * The fs proper-lockfile works with. Its rmdir serves three callers: removing a lock it judged stale
+ * (before we hold ours: re-checked, and removed with the owner file in it), and our release and its
+ * exit handler (once we hold: only when the owner file is still ours, never a lock someone else took).
+ */
+function lockFs(ourToken: () => string | undefined): typeof fs {
+  const rmdirSync = (dir: fs.PathLike): void => {
+    const path = String(dir);
+    const token = ourToken();
+    if (token !== undefined) {
+      if (readOwner(path)?.token === token) removeDir(path);
+      return;
     }
-  } catch {
-    // fall through: an empty or partial file (a writer mid-write, or a crash right after creating it)
-  }
-  return undefined;
+    if (fs.statSync(path).mtimeMs >= Date.now() - STALE_MS) {
+      throw Object.assign(new Error('Lock file is already being held'), { code: 'ELOCKED' });
+    }
+    removeDir(path);
+  };
+  const rmdir = (dir: fs.PathLike, callback: (err: NodeJS.ErrnoException | null) => void): void => {
+    try {
+      rmdirSync(dir);
+      callback(null);
+    } catch (err) {
+      callback(err as NodeJS.ErrnoException);
+    }
+  };
+  return { ...fs, rmdir, rmdirSync } as typeof fs;
 }
 
-function tryUnlink(path: string): void {
+/**
+ * Removes the lock of a holder judged dead, only if it is still that holder's: its owner file is
+ * first renamed aside (one contender alone can), then checked.
+ */
+function removeDeadLock(path: string, token: string): boolean {
+  const aside = join(path, `${OWNER}.${randomUUID()}.dead`);
   try {
-    unlinkSync(path);
+    fs.renameSync(join(path, OWNER), aside);
   } catch {
-    // already gone
+    return false;
   }
+  if (readJson(aside)?.token !== token) {
+    // Another holder's, written since we read: put it back (unless yet another one appeared).
+    try {
+      fs.linkSync(aside, join(path, OWNER));
+    } catch {
+      // leave it be
+    }
+    fs.rmSync(aside, { force: true });
+    return false;
+  }
+  try {
+    removeDir(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes the owner file whole (aside, then renamed), keeping the directory's mtime proper-lockfile checks. */
+function writeOwner(path: string, owner: Owner): void {
+  const before = fs.statSync(path);
+  const tmp = join(path, `${OWNER}.${owner.token}.tmp`);
+  fs.writeFileSync(tmp, `${JSON.stringify(owner)}\n`, { flag: 'wx', mode: 0o600 });
+  fs.renameSync(tmp, join(path, OWNER));
+  fs.utimesSync(path, before.atime, before.mtime);
+}
+
+function removeDir(path: string): void {
+  try {
+    for (const name of fs.readdirSync(path)) fs.rmSync(join(path, name), { force: true });
+    fs.rmdirSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+function readOwner(path: string): Owner | undefined {
+  const v = readJson(join(path, OWNER));
+  if (!v || typeof v.pid !== 'number' || !Number.isInteger(v.pid) || v.pid <= 0) return undefined;
+  if (typeof v.hostname !== 'string' || typeof v.token !== 'string') return undefined;
+  const id = v.identity as Partial<ProcessIdentity> | null | undefined;
+  const identity =
+    id && typeof id.bootId === 'string' && typeof id.pidNamespace === 'string' && typeof id.startTime === 'string'
+      ? { bootId: id.bootId, pidNamespace: id.pidNamespace, startTime: id.startTime }
+      : null;
+  return { pid: v.pid, hostname: v.hostname, startedAt: String(v.startedAt ?? 'unknown'), token: v.token, identity };
+}
+
+function readJson(path: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(fs.readFileSync(path, 'utf8'));
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function heldMessage(opts: LockOptions, path: string, holder: Owner | undefined, waitedMs: number): string {
+  const what = `another zpi apply for org ${escapeControls(opts.org)} (${opts.endpointKind})`;
+  const running = waitedMs > 0 ? `is still running after ${seconds(waitedMs)}` : 'is running';
+  const then = `it is taken over once it stops refreshing the lock (${seconds(STALE_MS)})`;
+  const wait = waitedMs > 0 ? '' : ', or pass --lock-timeout to wait';
+  return `${what} ${running} (${describe(holder, path)}); ${then}${wait}`;
+}
+
+function describe(holder: Owner | undefined, path: string): string {
+  if (!holder) return `holder not recorded yet: ${path}`;
+  return `pid ${holder.pid} on ${escapeControls(holder.hostname)}, since ${escapeControls(holder.startedAt)}`;
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }

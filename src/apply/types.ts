@@ -18,6 +18,11 @@ export interface ExecuteOptions {
   onEvent?: (e: ApplyEvent) => void;
   /** Ids per grantUsers/revokeUsers call; default 100 (Zoho's limit). */
   batchSize?: number;
+  /**
+   * Aborted with an ApplyStopped reason (SIGINT/SIGTERM, the apply lock lost): the call in flight
+   * finishes, a retry wait ends at once, and no further call is made. The summary says so.
+   */
+  signal?: AbortSignal;
 }
 
 /** Which step an event or outcome is about; index is 1-based in plan order. */
@@ -61,6 +66,8 @@ export interface ApplyResult {
   failed?: StepRef & ErrorInfo;
   /** Ids of the steps not done (the failed one included), in plan order. */
   remaining: string[];
+  /** Set when the run was stopped (a signal, the apply lock lost) before every step was done. */
+  stopped?: { code: 'INTERRUPTED' | 'LOCK_LOST'; message: string };
   /** Id of the manual step the run stopped at. */
   stoppedAtManual?: string;
   /** Why it stopped there: nobody could confirm it (no terminal, --auto-approve), or the admin declined. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { parseDuration } from '../model/duration.js';
 import { UserError } from '../model/errors.js';
 import { processIo, type Io } from './io.js';
 
@@ -63,6 +64,7 @@ function buildProgram(run: (r: Runner) => void): Command {
       .option('--auto-approve', 'do not ask for confirmation (needed without a terminal)')
       .option('--allow-destructive', 'allow portal swap, deactivation and mass revokes')
       .option('--max-revoke <pct>', 'revoking more than this % of users with access is destructive', floatArg, 25)
+      .option('--lock-timeout <duration>', 'wait this long (e.g. 30s, 2m) for another apply of the same org to finish; default: refuse at once', durationArg, 0)
       .option('--json', 'print one JSON event per line on stdout'),
   )
     .addHelpText('after', '\nExamples:\n  zpi apply --sandbox --auto-approve\n  zpi apply plan.json')
@@ -138,6 +140,12 @@ function intArg(v: string): number {
   const n = Number(v);
   if (!v.trim() || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError('Expected a whole number, 0 or more.');
   return n;
+}
+/** A duration such as 30s, 2m or 500ms (a bare number is seconds), in seconds. */
+function durationArg(v: string): number {
+  const ms = /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) * 1000 : parseDuration(v);
+  if (ms === undefined || !Number.isFinite(ms) || ms > 24 * 3600 * 1000) throw new InvalidArgumentError('Expected a duration such as 30s, 2m or 500ms (at most 24 h).');
+  return ms / 1000;
 }
 function floatArg(v: string): number {
   const n = Number(v);

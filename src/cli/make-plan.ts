@@ -14,8 +14,11 @@ export interface Planned {
   readSummary: string;
 }
 
-/** Reads live state through `target` and calls the pure plan(); the only I/O around planning. */
-export async function readAndPlan(desired: Desired, target: OpenTarget, options: PlanOptions, io: Io): Promise<Planned> {
+/**
+ * Reads live state through `target` and calls the pure plan(); the only I/O around planning.
+ * `check` sees the live state first and may refuse it (a saved plan's target) before plan() does.
+ */
+export async function readAndPlan(desired: Desired, target: OpenTarget, options: PlanOptions, io: Io, check?: (live: Live) => void): Promise<Planned> {
   const started = performance.now();
   const callsBefore = target.provider.stats().calls;
   const bar = progressBar(io, 'reading users');
@@ -26,6 +29,7 @@ export async function readAndPlan(desired: Desired, target: OpenTarget, options:
     bar.done();
   }
   let readMs = performance.now() - started;
+  check?.(live);
   // One pass over the live state for the plan's fingerprint and the per-section ones (stale-plan messages).
   const fingerprints = fingerprintWithSections(live);
   const ctx = {

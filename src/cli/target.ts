@@ -18,6 +18,11 @@ export interface OpenTarget {
   /** Where the plan says it ran; never holds credentials. */
   kind: PlanTarget['endpointKind'];
   endpoint: string;
+  /**
+   * What the apply lock is keyed by besides the org: the endpoint, or for the embedded sandbox its
+   * state file (its URL is a new port every run, while two runs in one directory share one org).
+   */
+  lockKey: string;
   close(): Promise<void>;
 }
 
@@ -75,9 +80,10 @@ async function connect(flags: TargetFlags, io: Io, manifestDc?: string): Promise
     const { startSandbox } = await import('../sandbox/index.js');
     const dir = join(io.cwd, '.zpi');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const sandbox = await startSandbox({ port: 0, stateFile: join(dir, 'sandbox.json') });
+    const stateFile = join(dir, 'sandbox.json');
+    const sandbox = await startSandbox({ port: 0, stateFile });
     const provider = createZohoProvider({ ...common, endpoint: sandbox.url, credentials: SANDBOX_CREDENTIALS });
-    return { provider, kind: 'sandbox', endpoint: sandbox.url, close: () => sandbox.close() };
+    return { provider, kind: 'sandbox', endpoint: sandbox.url, lockKey: `file://${stateFile}`, close: () => sandbox.close() };
   }
 
   if (endpoint) {
@@ -90,10 +96,11 @@ async function connect(flags: TargetFlags, io: Io, manifestDc?: string): Promise
     }
     const credentials = haveCreds ? (fromEnv as typeof SANDBOX_CREDENTIALS) : SANDBOX_CREDENTIALS;
     const provider = createZohoProvider({ ...common, endpoint, credentials });
-    return { provider, kind: loopback ? 'sandbox' : 'custom', endpoint: endpoint.replace(/\/+$/, ''), close: async () => {} };
+    const base = endpoint.replace(/\/+$/, '');
+    return { provider, kind: loopback ? 'sandbox' : 'custom', endpoint: base, lockKey: base, close: async () => {} };
   }
 
   const dc = env.ZOHO_DC || manifestDc || 'com';
   const provider = createZohoProvider({ ...common, dc, credentials: fromEnv as typeof SANDBOX_CREDENTIALS });
-  return { provider, kind: 'zoho', endpoint: `zoho.${dc}`, close: async () => {} };
+  return { provider, kind: 'zoho', endpoint: `zoho.${dc}`, lockKey: `zoho.${dc}`, close: async () => {} };
 }

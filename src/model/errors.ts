@@ -61,3 +61,19 @@ export class ZohoApiError extends UserError {
     super(message);
   }
 }
+
+/**
+ * Why an apply stops before its plan is done other than a failed step: a signal (SIGINT/SIGTERM), or
+ * the apply lock lost to another process. The call in flight finishes; no further call is made.
+ */
+export class ApplyStopped extends UserError {
+  override name = 'ApplyStopped';
+  constructor(
+    readonly code: 'INTERRUPTED' | 'LOCK_LOST',
+    message: string,
+    /** The signal, for the exit code (130 SIGINT, 143 SIGTERM). */
+    readonly signal?: 'SIGINT' | 'SIGTERM',
+  ) {
+    super(message);
+  }
+}

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
 import { ZohoApiError } from '../model/errors.js';
 
@@ -48,21 +49,23 @@ export function isRetryable(err: unknown): err is ZohoApiError {
   return err instanceof ZohoApiError && err.retryable && !exhausted.has(err);
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs fn, retrying retryable ZohoApiErrors with exponential backoff and jitter (p-retry).
  * When the error carries retryAfterMs, the wait before the next attempt is at least that long
  * (capped by maxRetryAfterMs). Any other error, and p-retry's AbortError, stops at once and is
  * rethrown as is. onRetry runs before each retry's wait with the error and the failed attempt's number
- * (1-based); a throw from it stops retrying.
+ * (1-based); a throw from it stops retrying. An aborted `signal` ends the wait for the next attempt
+ * at once and rejects with the signal's reason (the attempt in flight is not cut short).
  */
 export function withRetry<T>(
   fn: (attempt: number) => Promise<T>,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
   onRetry?: (err: ZohoApiError, attempt: number) => void,
+  signal?: AbortSignal,
 ): Promise<T> {
   const run = pRetry(fn, {
+    ...(signal && { signal }),
     retries: policy.retries,
     minTimeout: policy.minTimeoutMs,
     maxTimeout: policy.maxTimeoutMs,
@@ -77,7 +80,7 @@ export function withRetry<T>(
       // The backoff without jitter is its lower bound, so the total is never shorter than asked.
       const backoff = Math.min(policy.minTimeoutMs * policy.factor ** retriesConsumed, policy.maxTimeoutMs);
       const extra = Math.min(error.retryAfterMs, policy.maxRetryAfterMs) - backoff;
-      if (extra > 0) await sleep(extra);
+      if (extra > 0) await sleep(extra, undefined, signal && { signal });
     },
   });
   return run.catch((err: unknown) => {

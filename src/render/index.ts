@@ -1,6 +1,6 @@
 export { renderText, type TextOptions } from './render-text.js';
 export { renderJson } from './render-json.js';
-export { parsePlanFile } from './parse-plan-file.js';
+export { parsePlanFile, readPlanFile } from './parse-plan-file.js';
 export { renderMarkdown, MARKDOWN_LIMIT, MARKDOWN_MARKER } from './render-markdown.js';
 export { renderManifestDiff } from './render-diff.js';
 export { manualInstructions, tickBoxes } from './manual-steps.js';

@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import { UserError } from '../model/errors.js';
 import { PLAN_FORMAT_VERSION, type Plan, type StepAction, type StepKind } from '../model/plan.js';
 
@@ -60,7 +61,8 @@ function planProblems(doc: Json): string[] {
     need(ACTIONS.includes(s.action as StepAction), `steps[${i}].action`, ACTIONS.join(' | '));
     const kind = s.kind as StepKind;
     need(KINDS.includes(kind), `steps[${i}].kind`, KINDS.join(' | '));
-    for (const f of KIND_FIELDS[kind] ?? []) need(f in s, `steps[${i}].${f}`, `present for a ${kind} step`);
+    const fields = Object.hasOwn(KIND_FIELDS, kind) ? KIND_FIELDS[kind] : [];
+    for (const f of fields) need(Object.hasOwn(s, f), `steps[${i}].${f}`, `present for a ${kind} step`);
   });
   arr(doc.access, 'access');
   need(doc.brake === null || isObject(doc.brake), 'brake', 'null or an object');
@@ -70,6 +72,20 @@ function planProblems(doc: Json): string[] {
   bool(doc.manual, 'manual');
   arr(doc.warnings, 'warnings').forEach((w, i) => str(w, `warnings[${i}]`));
   return problems;
+}
+
+const MAX_DEPTH = 32;
+
+/** Whether `value` nests objects or arrays more than `max` levels deep (iterative: no recursion to overflow). */
+function depthOver(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 function lineCol(text: string, pos: number): string {
@@ -90,6 +106,8 @@ export function parsePlanFile(text: string, file: string): Plan {
     throw new UserError(`${file}: not a zpi plan file: invalid JSON${where}`);
   }
   if (!isObject(doc)) throw new UserError(`${file}: not a zpi plan file: expected a JSON object`);
+  // A plan nests a few levels; thousands would overflow the stack of whatever walks it next.
+  if (depthOver(doc, MAX_DEPTH)) throw new UserError(`${file}: not a zpi plan file: nested more than ${MAX_DEPTH} levels deep`);
   if (doc.formatVersion !== PLAN_FORMAT_VERSION) {
     const found = doc.formatVersion === undefined ? 'it has no formatVersion' : `its formatVersion is ${JSON.stringify(doc.formatVersion)}`;
     throw new UserError(
@@ -102,4 +120,38 @@ export function parsePlanFile(text: string, file: string): Plan {
     throw new UserError(`${file}: not a valid zpi plan: ${problems.join('; ')}`);
   }
   return doc as unknown as Plan;
+}
+
+/** A saved plan is a few kB per hundred steps; anything far larger is not one. */
+const MAX_PLAN_BYTES = 256 * 1024 * 1024;
+
+const WHY: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a part of the path is not a directory',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'the path is too long',
+};
+
+/**
+ * Reads and checks a plan file (`zpi show`, `zpi apply PLANFILE`); every failure, whatever the file
+ * holds or is (a FIFO, a device, a huge file), is one UserError line naming the file.
+ */
+export function readPlanFile(file: string): Plan {
+  let text: string;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) throw new UserError(`cannot read plan file ${file}: it is a directory`);
+    // A FIFO or a device would block or never end: a plan is a regular file.
+    if (!st.isFile()) throw new UserError(`cannot read plan file ${file}: not a regular file`);
+    if (st.size > MAX_PLAN_BYTES) throw new UserError(`${file}: not a zpi plan file: ${st.size} bytes is far too large for one`);
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    throw new UserError(`cannot read plan file ${file}: ${WHY[code] ?? (code || String(err))}`);
+  }
+  return parsePlanFile(text, file);
 }

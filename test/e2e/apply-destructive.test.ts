@@ -3,10 +3,11 @@
  * without approval, byte-identical org), the apply lock between concurrent runs, and the terminal
  * prompt (util-linux `script` gives a real pseudo-terminal).
  */
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2e, hasScript, ROOT, runOnTty, SECRETS, spawnZpi, type E2E } from './harness.js';
+import { applyLockDir, e2e, hasScript, ROOT, runOnTty, SECRETS, spawnZpi, type E2E } from './harness.js';
 import { ex, expectConverged, expectRefused, orgView, progressLines, stateBytes } from './org-state.js';
 
 describe('destructive changes', () => {
@@ -41,7 +42,7 @@ describe('destructive changes', () => {
     expect(plan.stdout).toMatch(/^-\/\+ portal +acme-projects → acme-newco +DESTRUCTIVE$/m);
     expect(plan.stdout).toContain('drops every project link: 30 Accounts, 12 Contacts, 4 Deals (Potentials)');
     const r = await expectRefused(t, ['apply', '-f', 'swap.yaml', '--auto-approve'], { env: { ZPI_ZSC_KEY: SECRETS.zsc7002 } });
-    expect(r.stderr).toBe('error: plan has 1 destructive step(s) (disassociate portal acme-projects); re-run with --allow-destructive\n');
+    expect(r.stderr).toBe('error: plan has 1 destructive step(s) (change portal acme-projects → acme-newco); re-run with --allow-destructive\n');
     // A plan saved without the approval is refused the same way.
     expect((await t.run(['plan', '-f', 'swap.yaml', '--out', 'swap.json'])).code).toBe(0);
     const saved = await expectRefused(t, ['apply', 'swap.json'], { env: { ZPI_ZSC_KEY: SECRETS.zsc7002 } });
@@ -51,8 +52,7 @@ describe('destructive changes', () => {
     expect((await t.run(['plan', '-f', 'swap.yaml', '--allow-destructive', '--out', 'swap.json'])).code).toBe(0);
     const done = await t.run(['apply', 'swap.json'], { env: { ZPI_ZSC_KEY: SECRETS.zsc7002 } });
     expect(done.code, done.stderr).toBe(0);
-    expect(progressLines(done.stderr)[0]).toMatch(/^\[1\/\d+\] - portal acme-projects … ok/);
-    expect(progressLines(done.stderr)[1]).toMatch(/^\[2\/\d+\] -\/\+ portal acme-newco … ok/);
+    expect(progressLines(done.stderr)[0]).toMatch(/^\[1\/\d+\] -\/\+ portal acme-newco … ok/);
     expect(orgView(t)).toMatchObject({
       status: 'active',
       portal: '7002',
@@ -63,15 +63,18 @@ describe('destructive changes', () => {
     await expectConverged(t, 'swap.yaml', { ZPI_ZSC_KEY: SECRETS.zsc7002 });
   });
 
-  it('a swap back with the wrong key stops after the disassociate; a re-run with the right key converges', async () => {
+  it('a swap back with the wrong key changes nothing at all; a re-run with the right key converges', async () => {
     copyFileSync(join(ROOT, 'integration.yaml'), join(t.dir, 'integration.yaml'));
+    const before = stateBytes(t);
     const r = await t.run(['apply', '--auto-approve', '--allow-destructive'], { env: { ZPI_ZSC_KEY: SECRETS.zsc7002 } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^\[2\/\d+\] -\/\+ portal acme-projects … failed: INVALID_ZSC_KEY: /m);
-    expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(/^Apply failed at step \[2\/\d+\] portal acme-projects: INVALID_ZSC_KEY: .*1 step of \d+ completed; run `zpi apply` again/);
-    expect(orgView(t).portal).toBeNull();
-    // What is left is no longer destructive: there is no portal to drop.
-    const rerun = await t.run(['apply', '--auto-approve']);
+    expect(r.stderr).toMatch(/^\[1\/\d+\] -\/\+ portal acme-projects … failed: INVALID_ZSC_KEY: /m);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(
+      /^Apply failed at step \[1\/\d+\] portal acme-projects: INVALID_ZSC_KEY: .*nothing was changed \(portal acme-newco is still associated\).*0 steps of \d+ completed; run `zpi apply` again/,
+    );
+    // The old portal, its users, permissions and project links are exactly as they were.
+    expect(stateBytes(t)).toEqual(before);
+    const rerun = await t.run(['apply', '--auto-approve', '--allow-destructive']);
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(orgView(t).portal).toBe('7001');
     await expectConverged(t, 'integration.yaml');
@@ -103,27 +106,46 @@ describe('the apply lock', () => {
     await t.close();
   });
 
-  it('two applies at once: one runs, the other refuses at once and writes nothing', async () => {
-    const [a, b] = await Promise.all([t.run(['apply', '--auto-approve']), t.run(['apply', '--auto-approve'])]);
-    const [won, lost] = a.code === 0 ? [a, b] : [b, a];
-    expect(won.code, won.stderr).toBe(0);
-    expect(lost.code).toBe(1);
-    expect(lost.stdout).toBe('');
-    expect(lost.stderr).toMatch(
-      /^error: another zpi apply for org 60012345678 is running \(pid \d+, since [^)]+\); if it is not, remove \S*\.zpi\/apply-60012345678\.lock\n$/,
-    );
-    expect(won.stderr).toContain('Apply complete: 3 added, 4 changed, 1 removed.');
+  const HELD =
+    /^error: another zpi apply for org 60012345678 \(sandbox\) is running \((pid \d+ on [^,]+, since [^)]+|holder not recorded yet: [^)]+)\); it is taken over once it stops refreshing the lock \(10 s\), or pass --lock-timeout to wait\n$/;
+
+  it('two applies at once from two working directories: one runs, the other refuses at once and writes nothing', async () => {
+    // Another checkout of the same manifest: the lock is the org's on this machine, not the directory's.
+    const other = mkdtempSync(join(tmpdir(), 'zpi-e2e-other-'));
+    try {
+      copyFileSync(join(t.dir, 'integration.yaml'), join(other, 'integration.yaml'));
+      const [a, b] = await Promise.all([t.run(['apply', '--auto-approve']), t.run(['apply', '--auto-approve'], { cwd: other })]);
+      const [won, lost] = a.code === 0 ? [a, b] : [b, a];
+      expect(won.code, won.stderr).toBe(0);
+      expect(lost.code, lost.stderr).toBe(1);
+      expect(lost.stdout).toBe('');
+      expect(lost.stderr).toMatch(HELD);
+      expect(won.stderr).toContain('Apply complete: 3 added, 3 changed, 1 removed.');
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
-  it('a lock left by a killed apply is taken over; SIGINT releases it', async () => {
+  it('with --lock-timeout the second apply waits for the first, then finds nothing left to do', async () => {
+    writeFileSync(join(t.dir, 'integration.yaml'), readFileSync(join(ROOT, 'examples/add-users.yaml'), 'utf8'));
+    const first = spawnZpi(t, ['apply', '--auto-approve'], { NO_COLOR: '1', ZPI_ZSC_KEY: SECRETS.zsc7001 });
+    await until(() => applyLockDir(t) !== undefined && existsSync(join(applyLockDir(t)!, 'owner.json')));
+    const second = await t.run(['apply', '--auto-approve', '--lock-timeout', '60s']);
+    expect((await first.closed).code).toBe(0);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/^waiting for the apply lock of org 60012345678 \(held by pid \d+ on [^;]+; up to 60 s\)$/m);
+    expect(second.stdout).toContain('No changes.');
+  });
+
+  it('a lock left by a killed apply is taken over at once; SIGINT releases it', async () => {
     writeFileSync(join(t.dir, 'integration.yaml'), readFileSync(join(ROOT, 'examples/add-users.yaml'), 'utf8'));
     await t.restart({ faults: 'latency=300ms' });
-    const lock = join(t.dir, '.zpi', 'apply-60012345678.lock');
     const kill = async (signal: NodeJS.Signals): Promise<number | null> => {
       const { child, closed } = spawnZpi(t, ['apply', '--auto-approve'], { NO_COLOR: '1' });
       // Mid-read: the lock is held from before the first call.
       const poll = setInterval(() => {
-        if (!existsSync(lock) || !readFileSync(lock, 'utf8').includes(`"pid":${child.pid},`)) return;
+        const lock = applyLockDir(t);
+        if (!lock || !existsSync(join(lock, 'owner.json')) || !readFileSync(join(lock, 'owner.json'), 'utf8').includes(`"pid":${child.pid},`)) return;
         clearInterval(poll);
         setTimeout(() => child.kill(signal), 100);
       }, 10);
@@ -131,16 +153,20 @@ describe('the apply lock', () => {
       return code ?? (sig ? -1 : null);
     };
     expect(await kill('SIGKILL')).toBe(-1);
-    expect(existsSync(lock)).toBe(true);
+    expect(applyLockDir(t)).toBeDefined();
     expect(await kill('SIGINT')).toBe(130);
-    expect(existsSync(lock)).toBe(false);
+    expect(applyLockDir(t)).toBeUndefined();
     await t.restart({});
     const r = await t.run(['apply', '--auto-approve']);
     expect(r.code, r.stderr).toBe(0);
-    expect(existsSync(lock)).toBe(false);
+    expect(applyLockDir(t)).toBeUndefined();
     await expectConverged(t, 'integration.yaml');
   });
 });
+
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 2000 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+}
 
 describe.skipIf(!hasScript)('on a terminal (util-linux script)', () => {
   const KEY = { ZPI_ZSC_KEY: SECRETS.zsc7001 };
@@ -174,7 +200,7 @@ describe.skipIf(!hasScript)('on a terminal (util-linux script)', () => {
     expect(stateBytes(t).equals(before)).toBe(true);
     const yes = await runOnTty(t, ['apply'], { input: 'yes\n', env: { ...KEY, NO_COLOR: '1' } });
     expect(yes.code).toBe(0);
-    expect(yes.screen).toContain('Apply complete: 3 added, 4 changed, 1 removed.');
+    expect(yes.screen).toContain('Apply complete: 3 added, 3 changed, 1 removed.');
     await expectConverged(t, 'integration.yaml');
   });
 });

@@ -99,7 +99,7 @@ function startApply(t: E2E, args: string[], ready: RegExp) {
 
 describe('signals during apply', () => {
   let t: E2E;
-  const lockDir = (): string => join(t.dir, '.zpi');
+  const lockDir = (): string => join(t.dir, '.locks');
   const locks = (): string[] => (existsSync(lockDir()) ? readdirSync(lockDir()).filter((f) => f.endsWith('.lock')) : []);
   beforeAll(async () => {
     t = await e2e({ faults: 'latency=150ms' });
@@ -120,11 +120,15 @@ describe('signals during apply', () => {
     expect(await run.reached, run.output()).toBe(true);
     // The lock is held (and private) while steps run.
     expect(locks()).toHaveLength(1);
-    expect(octal(mode(join(lockDir(), locks()[0]!)))).toBe('0600');
+    expect(octal(mode(lockDir()))).toBe('0700');
+    expect(octal(mode(join(lockDir(), locks()[0]!, 'owner.json')))).toBe('0600');
     run.child.kill(signal);
     const { code, out } = await run.closed;
     expect(code, out).toBe(exitCode);
     expect(out).not.toMatch(/Apply complete/);
+    // The call in flight finished; the rest was not started; stderr says what is done and what is left.
+    expect(out).toContain(`${signal}: finishing the call in flight, then stopping`);
+    expect(out).toMatch(new RegExp(`^Apply stopped: interrupted by ${signal}\\. \\d+ steps? of \\d+ completed, \\d+ steps? left \\(.+\\); no call was cut short\\.`, 'm'));
     expect(locks()).toEqual([]);
     const again = await t.run(['apply', '-f', manifest, '--auto-approve']);
     expect(again.code, again.stderr).toBe(0);
@@ -132,6 +136,33 @@ describe('signals during apply', () => {
     expect(plan.code, plan.stdout).toBe(0);
     expect(locks()).toEqual([]);
   }, 20_000);
+
+  it('--json still ends with its summary event when stopped, and says why', async () => {
+    const manifest = join(t.dir, 'json.yaml');
+    // Three calls (a revoke, a profile, a grant): the signal comes after the first is done.
+    const text = readFileSync(join(ROOT, 'examples', 'add-users.yaml'), 'utf8')
+      .replace('  - email: heidi@acme.com\n', '  - email: judy@acme.com\n')
+      .replace('Sales Rep: [view]', 'Sales Rep: [view, create]');
+    writeFileSync(manifest, text);
+    const run = spawnZpi(t, ['apply', '-f', manifest, '--auto-approve', '--json'], { NO_COLOR: '1', ZPI_ZSC_KEY: SECRETS.zsc7001 });
+    let stdout = '';
+    run.child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (stdout.includes('"type":"step_done"')) run.child.kill('SIGINT');
+    });
+    const { code } = await run.closed;
+    expect(code).toBe(130);
+    const events = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const last = events.at(-1)!;
+    expect(last).toMatchObject({ type: 'summary', ok: false, stopped: { code: 'INTERRUPTED', message: 'interrupted by SIGINT' } });
+    expect((last.remaining as string[]).length).toBeGreaterThan(0);
+    // Every step started was finished (done, or failed as interrupted); the rest never started.
+    const started = events.filter((e) => e.type === 'step_started').map((e) => e.stepId);
+    const ended = events.filter((e) => e.type === 'step_done' || e.type === 'step_failed').map((e) => e.stepId);
+    expect(ended).toEqual(started);
+    const again = await t.run(['apply', '-f', manifest, '--auto-approve']);
+    expect(again.code, again.stderr).toBe(0);
+  });
 
   it('SIGINT while still reading (before any step): exit 130, lock gone, nothing written', async () => {
     const manifest = join(t.dir, 'read.yaml');

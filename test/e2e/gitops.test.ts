@@ -139,7 +139,7 @@ describe('the workflow’s zpi command lines against the sandbox', () => {
     expect(r.code, r.stderr).toBe(2);
     planMarkdown = r.stdout;
     writeFileSync(join(t.dir, 'plan.md'), planMarkdown);
-    expect(planMarkdown.startsWith('**Plan: 3 to add, 4 to change, 1 to remove. 0 destructive.**\n')).toBe(true);
+    expect(planMarkdown.startsWith('**Plan: 3 to add, 3 to change, 1 to remove. 0 destructive.**\n')).toBe(true);
     expect(planMarkdown).toContain(MARKDOWN_MARKER);
     expect(planMarkdown.length).toBeLessThan(MARKDOWN_LIMIT);
     expect(planMarkdown).toContain('<details>');
@@ -226,7 +226,7 @@ describe('the workflow’s steps, run as GitHub runs them', () => {
     expect(pr.writes.map((w) => w.op)).toEqual(['create']);
     const body = pr.comments.at(-1)?.body ?? '';
     expect(body.startsWith(readFileSync(join(t.dir, 'plan.md'), 'utf8'))).toBe(true);
-    expect(body).toMatch(/^\*\*Plan: 3 to add, 4 to change, 1 to remove\. 0 destructive\.\*\*/);
+    expect(body).toMatch(/^\*\*Plan: 3 to add, 3 to change, 1 to remove\. 0 destructive\.\*\*/);
     expect(body).toContain('zpi plan of abc1234 · [workflow run](https://github.com/acme/zoho-config/actions/runs/4242)');
     expect(body.length).toBeLessThan(65_536);
     expect(pr.comments[0]?.body).toBe(`see the plan below ${MARKDOWN_MARKER}`);
@@ -264,10 +264,10 @@ describe('the workflow’s steps, run as GitHub runs them', () => {
     const r = await runStep(t, doc, 'apply', 'Apply', ctx);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('Apply complete: 3 added, 4 changed, 1 removed.');
+    expect(r.stderr).toContain('Apply complete: 3 added, 3 changed, 1 removed.');
     expect(r.summary).toContain('### zpi apply');
-    expect(r.summary).toContain('8 step(s) done, 0 left');
-    expect(r.summary).toContain('| 1/8 | set-profile-permissions:Sales Rep | done | 0 |');
+    expect(r.summary).toContain('7 step(s) done, 0 left');
+    expect(r.summary).toContain('| 2/7 | set-profile-permissions:Sales Rep | done | 0 |');
     const events = readFileSync(join(t.dir, 'apply-events.jsonl'), 'utf8').trim().split('\n');
     expect(events.map((l) => (JSON.parse(l) as { type: string }).type).at(-1)).toBe('summary');
 

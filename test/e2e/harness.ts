@@ -30,7 +30,7 @@ export interface E2E {
   sandbox: SandboxHandle;
   stateFile: string;
   /** Runs the built CLI in `dir` against the sandbox; extra env merges over the defaults. */
-  run(args: string[], opts?: { env?: Record<string, string | undefined>; input?: string }): Promise<RunResult>;
+  run(args: string[], opts?: { env?: Record<string, string | undefined>; input?: string; cwd?: string }): Promise<RunResult>;
   /** Restarts the sandbox on the same state file (e.g. with faults, or zohoOnly: the integration endpoints answer 404). */
   restart(opts?: { faults?: string; limits?: string; zohoOnly?: boolean }): Promise<void>;
   close(): Promise<void>;
@@ -87,6 +87,8 @@ export async function e2e(opts: { seed?: Seed; faults?: string; limits?: string;
     ZPI_ZSC_KEY: SECRETS.zsc7001,
     ZPI_RETRY_MIN_MS: '1',
     ZPI_RETRY_MAX_MS: '20',
+    // The machine-wide apply locks of this test's runs, where the test can look at them.
+    ZPI_LOCK_DIR: join(dir, '.locks'),
   };
   const handle: E2E = {
     dir,
@@ -97,7 +99,7 @@ export async function e2e(opts: { seed?: Seed; faults?: string; limits?: string;
     run(args, runOpts = {}) {
       return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, [BIN, ...args], {
-          cwd: dir,
+          cwd: runOpts.cwd ?? dir,
           env: { ...env, ZPI_ENDPOINT: sandbox.url, ...runOpts.env } as NodeJS.ProcessEnv,
           stdio: ['pipe', 'pipe', 'pipe'],
         });
@@ -142,8 +144,22 @@ function childEnv(t: E2E, env: Record<string, string>): NodeJS.ProcessEnv {
     ZOHO_CLIENT_ID: SECRETS.clientId,
     ZOHO_CLIENT_SECRET: SECRETS.clientSecret,
     ZOHO_REFRESH_TOKEN: SECRETS.refreshToken,
+    ZPI_LOCK_DIR: join(t.dir, '.locks'),
     ...env,
   };
+}
+
+/** The apply lock (a directory holding owner.json) of org 60012345678 on the test's sandbox, if held. */
+export function applyLockDir(t: E2E): string | undefined {
+  const dir = join(t.dir, '.locks');
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return undefined;
+  }
+  const name = names.find((n) => /^apply-sandbox-60012345678-[0-9a-f]{12}\.lock$/.test(n));
+  return name && join(dir, name);
 }
 
 /** How a zpi spawned by spawnZpi() ended; `out` is its stdout and stderr together. */

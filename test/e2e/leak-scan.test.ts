@@ -53,10 +53,10 @@ describe('secret-leak scan over a run that prints and writes a lot', () => {
     writeFileSync(manifest, readFileSync(join(ROOT, 'examples', 'portal-swap.yaml'), 'utf8').replace('  - email: frank@acme.com\n', ''));
     await t.restart({ faults: 'latency=300ms' });
     const { child, closed } = spawnZpi(t, ['apply', '-f', manifest, '--auto-approve'], { NO_COLOR: '1', ZPI_ZSC_KEY: SECRETS.zsc7002 });
-    const lockDir = join(t.dir, '.zpi');
+    const lockDir = join(t.dir, '.locks');
     const lock = await new Promise<string | undefined>((resolve) => {
       const poll = setInterval(() => {
-        const found = existsSync(lockDir) ? readdirSync(lockDir).find((f) => f.endsWith('.lock')) : undefined;
+        const found = existsSync(lockDir) ? readdirSync(lockDir).find((f) => f.endsWith('.lock') && existsSync(join(lockDir, f, 'owner.json'))) : undefined;
         if (found || child.exitCode !== null) {
           clearInterval(poll);
           resolve(found);
@@ -67,7 +67,7 @@ describe('secret-leak scan over a run that prints and writes a lot', () => {
     const { out } = await closed;
     expect(lock, out).toBeDefined();
     // kill -9 skips every exit handler: the lock stays for the scan (and the next apply takes it over).
-    expect(readFileSync(join(lockDir, lock!), 'utf8')).toMatch(/"pid":\d+/);
+    expect(readFileSync(join(lockDir, lock!, 'owner.json'), 'utf8')).toMatch(/"pid":\d+/);
     await t.restart();
     const next = await t.run(['apply', '-f', manifest, '--auto-approve'], { env: { ZPI_ZSC_KEY: SECRETS.zsc7002 } });
     expect(next.code, next.stderr).toBe(0);

@@ -162,7 +162,7 @@ describe('the npm package', () => {
     it('npx zpi plan --sandbox finds its seed org inside the package, not in the project', async () => {
       const r = await run('npx', ['zpi', 'plan', '--sandbox', '--detailed-exitcode'], project);
       expect(r.code, r.stderr).toBe(2);
-      expect(r.stdout).toContain('Plan: 3 to add, 4 to change, 1 to remove. 0 destructive.');
+      expect(r.stdout).toContain('Plan: 3 to add, 3 to change, 1 to remove. 0 destructive.');
       expect(existsSync(join(project, '.zpi/sandbox.json'))).toBe(true);
     });
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2e, ROOT, SECRETS, type E2E, type RunResult } from './harness.js';
 
 const MANIFEST = readFileSync(join(ROOT, 'integration.yaml'), 'utf8');
-const SUMMARY = 'Plan: 3 to add, 4 to change, 1 to remove. 0 destructive.';
+const SUMMARY = 'Plan: 3 to add, 3 to change, 1 to remove. 0 destructive.';
 
 describe('zpi plan', () => {
   let t: E2E;
@@ -58,18 +58,18 @@ describe('zpi plan', () => {
     expect(r.stderr).toBe('');
     const plan = JSON.parse(r.stdout);
     expect(plan.formatVersion).toBe(1);
-    expect(plan.summary).toEqual({ add: 3, change: 4, remove: 1, destructive: 0 });
+    expect(plan.summary).toEqual({ add: 3, change: 3, remove: 1, destructive: 0 });
     expect(plan.target.org).toEqual({ id: '60012345678', name: 'Acme Corp' });
-    expect(plan.steps).toHaveLength(8);
+    expect(plan.steps).toHaveLength(7);
+    // Least privilege at every step: revokes, then profiles, grants (bob's override with his grant), override removals.
     expect(plan.steps.map((s: { kind: string }) => s.kind)).toEqual([
-      'set-profile-permissions',
-      'set-profile-permissions',
-      'grant-user',
-      'grant-user',
-      'grant-user',
-      'set-user-permissions',
-      'set-user-permissions',
       'revoke-user',
+      'set-profile-permissions',
+      'set-profile-permissions',
+      'grant-user',
+      'grant-user',
+      'grant-user',
+      'set-user-permissions',
     ]);
     expect(plan.brake).toBeNull();
   });
@@ -79,7 +79,7 @@ describe('zpi plan', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe(`**${SUMMARY}**`);
     expect(r.stdout).toContain('| User | Before | After | Why |');
-    expect(r.stdout).toMatch(/<details><summary>8 steps/);
+    expect(r.stdout).toMatch(/<details><summary>7 steps/);
     expect(r.stdout).toContain('</details>');
   });
 

@@ -88,7 +88,7 @@ describe('zpi sandbox', () => {
         env: { ZPI_ENDPOINT: s.url, ZOHO_CLIENT_ID: 'sandbox', ZOHO_CLIENT_SECRET: 'sandbox', ZOHO_REFRESH_TOKEN: 'sandbox' },
       });
       expect(plan.code, plan.stderr).toBe(0);
-      expect(plan.stdout).toContain('Plan: 3 to add, 4 to change, 1 to remove.');
+      expect(plan.stdout).toContain('Plan: 3 to add, 3 to change, 1 to remove.');
       // One log line per request.
       expect(s.stdout()).toMatch(/^POST \/oauth\/v2\/token 200 \d+ms$/m);
     } finally {
@@ -164,7 +164,7 @@ describe('the embedded sandbox (--sandbox, or no credentials at all)', () => {
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stderr).toBe('');
     expect(plan.stdout).toMatch(/^zpi plan · integration\.yaml → Acme Corp \(org 60012345678\) via sandbox http:\/\/127\.0\.0\.1:\d+$/m);
-    expect(plan.stdout).toContain('Plan: 3 to add, 4 to change, 1 to remove.');
+    expect(plan.stdout).toContain('Plan: 3 to add, 3 to change, 1 to remove.');
     const state = join(t.dir, '.zpi', 'sandbox.json');
     expect(JSON.parse(readFileSync(state, 'utf8')).org.id).toBe('60012345678');
     const apply = await t.run(['apply', '--sandbox', '--auto-approve']);

@@ -58,7 +58,7 @@ describe('zpi show', () => {
     expect(text.stderr).toBe('');
     expect(text.stdout.split('\n')[0]).toMatch(/^zpi show · plan\.json \(plan of integration\.yaml\) → Acme Corp \(org 60012345678\) via sandbox http:\/\/127\.0\.0\.1:\d+$/);
     expect(text.stdout).toContain('+ grant   dave@acme.com');
-    expect(text.stdout).toContain('Plan: 3 to add, 4 to change, 1 to remove. 0 destructive.');
+    expect(text.stdout).toContain('Plan: 3 to add, 3 to change, 1 to remove. 0 destructive.');
 
     const json = await t.run(['show', 'plan.json', '--format', 'json'], { env: offline });
     expect(json.code).toBe(0);

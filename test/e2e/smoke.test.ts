@@ -15,10 +15,10 @@ describe('zpi end to end (built CLI against the sandbox)', () => {
     const plan = await t.run(['plan', '-f', manifest, '--detailed-exitcode']);
     expect(plan.stderr).toBe('');
     expect(plan.code).toBe(2);
-    expect(plan.stdout).toContain('Plan: 3 to add, 4 to change, 1 to remove. 0 destructive.');
+    expect(plan.stdout).toContain('Plan: 3 to add, 3 to change, 1 to remove. 0 destructive.');
     const apply = await t.run(['apply', '-f', manifest, '--auto-approve']);
     expect(apply.code).toBe(0);
-    expect(apply.stderr).toContain('Apply complete: 3 added, 4 changed, 1 removed.');
+    expect(apply.stderr).toContain('Apply complete: 3 added, 3 changed, 1 removed.');
     const again = await t.run(['plan', '-f', manifest, '--detailed-exitcode']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('No changes. Live state matches');

@@ -1,15 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { acquireLock, executePlan, formatStepLine, formatSummary, type ApplyEvent, type ApplyLock } from '../../apply/index.js';
+import { compareSteps } from '../../apply/compare-steps.js';
 import { preflight } from '../../apply/preflight.js';
 import { displayName, loadManifest } from '../../manifest/load-manifest.js';
-import { UserError } from '../../model/errors.js';
-import { fingerprintWithSections } from '../../model/fingerprint.js';
+import type { Desired } from '../../model/desired.js';
+import type { Live } from '../../model/live.js';
+import { ApplyStopped, UserError } from '../../model/errors.js';
 import type { Plan, Step } from '../../model/plan.js';
-import { parsePlanFile, renderText } from '../../render/index.js';
+import { readPlanFile, renderText } from '../../render/index.js';
 import type { Io } from '../io.js';
 import { planHeader, readAndPlan } from '../make-plan.js';
-import { progressBar } from '../progress.js';
 import { retryPolicyFromEnv } from '../retry-env.js';
 import { openTarget, type OpenTarget, type TargetFlags } from '../target.js';
 
@@ -20,9 +19,13 @@ export interface ApplyCommandOptions extends TargetFlags {
   allowDestructive?: boolean;
   maxRevoke: number;
   json?: boolean;
+  /** How long to wait for another apply of the same org to finish; 0 refuses at once. */
+  lockTimeout?: number;
 }
 
-/** `zpi apply [PLANFILE]`: 0 when everything applied (or nothing to do), 1 otherwise. */
+const EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
+
+/** `zpi apply [PLANFILE]`: 0 when everything applied (or nothing to do), 1 otherwise, 130/143 when stopped by a signal. */
 export async function applyCommand(opts: ApplyCommandOptions, io: Io): Promise<number> {
   // With --json, stdout carries only events; everything for people goes to stderr.
   const show = opts.json ? io.err : io.out;
@@ -34,19 +37,34 @@ export async function applyCommand(opts: ApplyCommandOptions, io: Io): Promise<n
     throw new UserError(`plan is stale: ${desired.file} changed since the plan was made; run zpi plan again`);
   }
   const target = await openTarget(opts, io, desired.dc);
-  // Held from the read to the last write, as Terraform holds its state lock: two applies must not
-  // both plan from the same live state and then write one after the other. The manifest's org is the
-  // org the plan will check it reaches.
+  // A signal or a lost lock stops the run between calls (executePlan); a second signal, or one before
+  // any write, stops at once. Either way the lock is released and the exit code says which signal.
+  const stop = new AbortController();
+  let writing = false;
   let lock: ApplyLock | undefined;
-  // Exit as a shell reports a process killed by the signal: 130 for SIGINT, 143 for SIGTERM.
-  const onSignal = (signal: NodeJS.Signals): void => {
-    void (lock?.release() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGTERM' ? 143 : 130));
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    if (writing && !stop.signal.aborted) {
+      io.err(`\n${signal}: finishing the call in flight, then stopping (send it again to stop at once).\n`);
+      stop.abort(new ApplyStopped('INTERRUPTED', `interrupted by ${signal}`, signal));
+      return;
+    }
+    void (lock?.release() ?? Promise.resolve()).finally(() => process.exit(EXIT[signal]));
   };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
-    lock = await acquireLock(join(io.cwd, '.zpi'), desired.org);
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    const plan = saved ? await checkFresh(saved, target, io) : await planToApply(opts, desired, target, io, show);
+    // Held from the read to the last write, as Terraform holds its state lock: two applies must not
+    // both plan from the same live state and then write one after the other.
+    lock = await acquireLock({
+      org: desired.org,
+      endpointKind: target.kind,
+      endpoint: target.lockKey,
+      env: io.env,
+      timeoutMs: (opts.lockTimeout ?? 0) * 1000,
+      onWait: (message) => io.err(`${message}\n`),
+      onCompromised: () => stop.abort(new ApplyStopped('LOCK_LOST', 'the apply lock was lost (another process took it over)')),
+    });
+    const plan = saved ? await rederive(saved, desired, target, io) : await planToApply(opts, desired, target, io, show);
     if (!plan) return 1;
     if (plan.steps.length === 0) {
       // Without a plan file the rendered plan above already said so.
@@ -58,12 +76,14 @@ export async function applyCommand(opts: ApplyCommandOptions, io: Io): Promise<n
       }
       return 0;
     }
+    writing = true;
     const result = await executePlan(plan, target.provider, {
       env: io.env,
       retry: retryPolicyFromEnv(io.env),
       allowDestructive: plan.options.allowDestructive || Boolean(opts.allowDestructive),
       autoApprove: Boolean(opts.autoApprove) || !io.interactive,
       confirmManual: io.interactive && !opts.autoApprove ? (step, lines) => confirmManual(step, lines, io) : undefined,
+      signal: stop.signal,
       onEvent: (e: ApplyEvent) => {
         if (opts.json) io.out(`${JSON.stringify(e)}\n`);
         else if (e.type !== 'summary') {
@@ -73,7 +93,9 @@ export async function applyCommand(opts: ApplyCommandOptions, io: Io): Promise<n
       },
     });
     io.err(`${formatSummary(result, plan)}\n`);
-    return result.ok ? 0 : 1;
+    if (result.ok) return 0;
+    const reason: unknown = stop.signal.reason;
+    return result.stopped && reason instanceof ApplyStopped && reason.signal ? EXIT[reason.signal] : 1;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -92,14 +114,8 @@ function savedManifestPath(saved: Plan, io: Io): string {
 }
 
 function readSavedPlan(file: string): Plan {
-  let text: string;
   try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UserError(`cannot read plan file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  try {
-    return parsePlanFile(text, file);
+    return readPlanFile(file);
   } catch (err) {
     // `zpi apply integration.yaml` is an easy slip: say how to apply a manifest.
     if (err instanceof UserError && /\.ya?ml$/i.test(file)) {
@@ -109,29 +125,36 @@ function readSavedPlan(file: string): Plan {
   }
 }
 
-/** A saved plan applies only to the live state it was made from (reviewing it was the approval). */
-async function checkFresh(saved: Plan, target: OpenTarget, io: Io): Promise<Plan> {
-  const bar = progressBar(io, 'reading users');
-  const live = await target.provider.read({ onProgress: bar.update }).finally(bar.done);
+/**
+ * A saved plan is never run as written: the manifest (hash checked already) is planned again against
+ * the live state with the plan's saved options, and the fresh steps run only if they are the very
+ * steps in the file (reviewing those was the approval). Otherwise it refuses, saying what differs.
+ */
+async function rederive(saved: Plan, desired: Desired, target: OpenTarget, io: Io): Promise<Plan> {
   // Another org (e.g. a plan made with --sandbox applied with Zoho credentials) is not "stale": say so.
-  if (live.org.id !== saved.target.org.id || (saved.target.endpointKind === 'zoho') !== (target.kind === 'zoho')) {
+  const sameTarget = (live: Live): void => {
+    if (live.org.id === saved.target.org.id && (saved.target.endpointKind === 'zoho') === (target.kind === 'zoho')) return;
     const was = `${saved.target.org.name} (org ${saved.target.org.id}) via ${saved.target.endpointKind}`;
     throw new UserError(
       `this plan was made for ${was}, but zpi now reaches ${live.org.companyName} (org ${live.org.id}) via ${target.kind}; ` +
         'pass the same --sandbox/--endpoint as for zpi plan',
     );
+  };
+  const { plan: fresh } = await readAndPlan(desired, target, saved.options, io, sameTarget);
+  if (fresh.liveFingerprint !== saved.liveFingerprint) {
+    const now = fresh.liveSections ?? {};
+    const changed = saved.liveSections ? Object.keys(now).filter((k) => saved.liveSections?.[k] !== now[k]) : [];
+    const what = changed.length > 0 ? changed.join(', ') : 'the live state';
+    throw new UserError(`plan is stale: ${what} changed in org ${fresh.target.org.id} since the plan was made; run zpi plan again`);
   }
-  // One pass over the live state gives both the fingerprint and the per-part ones that name what changed.
-  const { fingerprint, sections: now } = fingerprintWithSections(live);
-  if (fingerprint !== saved.liveFingerprint) {
-    const changed = saved.liveSections
-      ? Object.keys(now).filter((k) => saved.liveSections?.[k] !== now[k])
-      : ['the live state'];
+  const differs = compareSteps(saved.steps, fresh.steps);
+  if (differs) {
     throw new UserError(
-      `plan is stale: ${changed.join(', ')} changed in org ${live.org.id} since the plan was made; run zpi plan again`,
+      `plan is stale: its steps are not what ${desired.file} plans now against the same org (${differs}); ` +
+        'the file may have been edited; run zpi plan again',
     );
   }
-  return saved;
+  return fresh;
 }
 
 /** No plan file: plan now, show it, and get a `yes` (or --auto-approve). */

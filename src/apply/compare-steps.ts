@@ -1,0 +1,56 @@
+import { escapeControls } from '../model/errors.js';
+import { stableStringify } from '../model/fingerprint.js';
+import type { Step } from '../model/plan.js';
+
+/**
+ * Why the steps saved in a plan file are not the very steps planned now from the same manifest, live
+ * state and options, or null when they are. `zpi apply PLANFILE` runs the fresh steps only when this
+ * is null, so nothing written into the file (an added grant, a dropped revoke, a user id swapped
+ * under a familiar email, a destructive flag cleared) is ever carried out. Blast radii are left out:
+ * link counts change as people work and only inform the reader.
+ */
+export function compareSteps(saved: readonly unknown[], fresh: readonly Step[]): string | null {
+  const n = Math.max(saved.length, fresh.length);
+  for (let i = 0; i < n; i++) {
+    const a = comparable(saved[i]);
+    const b = comparable(fresh[i]);
+    if (stableStringify(a) === stableStringify(b)) continue;
+    const counts = saved.length === fresh.length ? '' : ` (the file has ${saved.length} steps, a fresh plan ${fresh.length})`;
+    if (a === undefined) return `step ${i + 1} (${label(b)}) is missing from the file${counts}`;
+    if (b === undefined) return `step ${i + 1} (${label(a)}) is in the file but not planned now${counts}`;
+    const where = firstDifference(a, b, '');
+    return `step ${i + 1} (${label(a)}) differs from a fresh plan${where ? ` in ${where}` : ''}${counts}`;
+  }
+  return null;
+}
+
+function comparable(step: unknown): unknown {
+  if (!isObj(step) || !Object.hasOwn(step, 'blastRadius')) return step;
+  const { blastRadius: _links, ...rest } = step;
+  return rest;
+}
+
+/** The step's id as the file or the plan gives it, printable whatever the file holds. */
+function label(step: unknown): string {
+  const id = isObj(step) && typeof step.id === 'string' ? step.id : JSON.stringify(step) ?? 'nothing';
+  return escapeControls(id.length > 80 ? `${id.slice(0, 79)}…` : id);
+}
+
+/** The path of the first field that differs (`user.id`, `after[2]`), or '' at the top. */
+function firstDifference(a: unknown, b: unknown, path: string): string {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      if (stableStringify(a[i]) !== stableStringify(b[i])) return firstDifference(a[i], b[i], `${path}[${i}]`);
+    }
+    return path;
+  }
+  if (isObj(a) && isObj(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    for (const k of keys) {
+      if (stableStringify(a[k]) !== stableStringify(b[k])) return firstDifference(a[k], b[k], path ? `${path}.${escapeControls(k)}` : escapeControls(k));
+    }
+  }
+  return path;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
