@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { SandboxState } from '../../../src/sandbox/index.js';
 import { ID, ZP, adminSession, useSandboxes } from './helpers.js';
 
 const { start } = useSandboxes();
@@ -166,5 +168,36 @@ describe('PUT …/user_permissions', () => {
     expect(noView.message).toContain('need view');
     expect(badReset.code).toBe('INVALID_DATA');
     expect(sb.state()).toEqual(before);
+  });
+});
+
+describe('grant with permissions (ticks and permissions saved together)', () => {
+  it('grants and sets the override in one change; a bad permission set changes nothing for that user', async () => {
+    const { sb, call } = await adminSession(start);
+    const res = await call('PUT', `${ZP}/users`, {
+      users: [
+        { id: ID.bob, permissions: flags(true, false, true) },
+        { id: ID.dave, permissions: flags(false, true) },
+      ],
+    });
+    expect(res.json.data).toEqual([
+      { code: 'SUCCESS', details: { id: ID.bob, email: 'bob@acme.com' }, message: 'bob@acme.com granted access with view,edit', status: 'success' },
+      expect.objectContaining({ code: 'INVALID_DATA', details: { id: ID.dave, email: 'dave@acme.com' } }),
+    ]);
+    const ig = sb.state().integration;
+    expect(ig.users).toContain(ID.bob);
+    expect(ig.user_permissions[ID.bob]).toEqual(['view', 'edit']);
+    expect(ig.users).not.toContain(ID.dave);
+    expect(ig.user_permissions[ID.dave]).toBeUndefined();
+  });
+
+  it('a plain grant of a user without access drops an override left from before, so it cannot come back', async () => {
+    const seed = JSON.parse(readFileSync(new URL('../../../examples/sandbox/org.json', import.meta.url), 'utf8')) as SandboxState;
+    seed.integration.user_permissions[ID.bob] = ['view', 'create', 'edit', 'delete'];
+    const { sb, call } = await adminSession(start, { seed });
+    expect(sb.state().integration.users).not.toContain(ID.bob);
+    await call('PUT', `${ZP}/users`, { users: [{ id: ID.bob }] });
+    expect(sb.state().integration.users).toContain(ID.bob);
+    expect(sb.state().integration.user_permissions[ID.bob]).toBeUndefined();
   });
 });

@@ -148,3 +148,32 @@ describe('administrators only', () => {
     expect(sb.state()).toEqual(before);
   });
 });
+
+describe('change_portal (Setup’s Change, one call)', () => {
+  it('with a wrong key or email changes nothing: the old portal, users, permissions and links stay', async () => {
+    const { sb, call } = await adminSession(start);
+    const before = sb.state();
+    for (const bad of [{ zsc_key: 'zsc-7001-secret' }, { email: 'owner@acme.com' }, { zsc_key: 'guess' }]) {
+      const res = await call('POST', `${ZP}/actions/change_portal`, { ...KEY_7002, ...bad });
+      expect(res.status).toBe(400);
+      expect(res.json.code).toBe('INVALID_ZSC_KEY');
+      expect(res.text).not.toContain('zsc-7002-secret');
+    }
+    expect(sb.state()).toEqual(before);
+    expect(before.integration.users.length).toBeGreaterThan(0);
+    expect(before.links.Accounts).toBeGreaterThan(0);
+  });
+
+  it('with the new owner’s key drops links, users and permissions and associates the new portal', async () => {
+    const { sb, call } = await adminSession(start);
+    const res = await call('POST', `${ZP}/actions/change_portal`, KEY_7002);
+    expect(res.json).toEqual({ data: [{ code: 'SUCCESS', details: { id: '7002' }, message: 'portal changed from acme-projects to acme-newco', status: 'success' }] });
+    const after = sb.state();
+    expect(after.integration).toMatchObject({ status: 'active', portal_id: '7002', users: [], profile_permissions: {}, user_permissions: {} });
+    expect(after.links).toEqual({ Accounts: 0, Contacts: 0, Deals: 0 });
+    // Changing to the portal that is associated succeeds and changes nothing.
+    const again = await call('POST', `${ZP}/actions/change_portal`, KEY_7002);
+    expect(again.json.data[0]).toMatchObject({ code: 'SUCCESS', message: expect.stringContaining('already associated') });
+    expect(sb.state()).toEqual(after);
+  });
+});

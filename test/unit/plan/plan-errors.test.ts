@@ -3,7 +3,7 @@ import { PlanError } from '../../../src/model/errors.js';
 import type { Desired } from '../../../src/model/desired.js';
 import type { Live } from '../../../src/model/live.js';
 import { plan } from '../../../src/plan/index.js';
-import { desired, liveOrg, planCtx, POS } from '../../helpers/builders.js';
+import { desired, liveOrg, planCtx, PORTALS, POS } from '../../helpers/builders.js';
 
 /** The PlanError's problems as "line:col: message". */
 function problems(d: Desired, live: Live): string[] {
@@ -92,6 +92,22 @@ describe('plan: domain errors', () => {
     ]);
     const noEmail = desired({ portal: { name: 'acme-newco', zscKeyVar: 'K' } });
     expect(problems(noEmail, liveOrg())[0]).toMatch(/^5:1: associating portal acme-newco needs zscEmail:/);
+  });
+
+  it('refuses a zscEmail that is not the owner the read shows, at its line, when a step (re)associates', () => {
+    const typo = (zscEmail: string) =>
+      desired({ portal: { name: 'acme-newco', zscKeyVar: 'K', zscEmail, zscEmailPos: { line: 8, col: 13 } } as never });
+    expect(problems(typo('owner@acme.com'), liveOrg())).toEqual([
+      "8:13: zscEmail owner@acme.com is not the owner of portal acme-newco (newco@acme.com): Zoho accepts only the ZSC key and email of the portal's owner",
+    ]);
+    const plans = (d: Desired, live: Live) => plan(d, live, planCtx({ allowDestructive: true })).steps.map((st) => st.kind);
+    expect(plans(typo('newco@acme.com'), liveOrg())).toEqual(['change-portal']);
+    // Real Zoho's portal object may show no owner: nothing to check against.
+    const noOwner = liveOrg({ portals: PORTALS.map(({ ownerEmail: _o, ...p }) => p) });
+    expect(plans(typo('owner@acme.com'), noOwner)).toEqual(['change-portal']);
+    // Nothing to associate (the portal is already the one associated): the email is not used.
+    const same = desired({ portal: { name: 'acme-projects', zscKeyVar: 'K', zscEmail: 'someone@acme.com' } });
+    expect(plans(same, liveOrg())).toEqual([]);
   });
 
   it('needs a portal when active', () => {
