@@ -86,7 +86,7 @@ export class Pacer {
   }
 
   #acquire(host: string): Promise<void> {
-    if (this.#queue.length === 0 && this.#tryStart(host)) return Promise.resolve();
+    if (this.#queue.length === 0 && this.#tryStart(host, this.#now())) return Promise.resolve();
     this.#stats.waited++;
     return new Promise<void>((resolve) => {
       this.#queue.push({ host, start: resolve });
@@ -94,10 +94,10 @@ export class Pacer {
     });
   }
 
-  /** Starts the call if a slot and budget are free; records it against the budget. */
-  #tryStart(host: string): boolean {
+  /** Starts the call if a slot and budget are free at `now`; records it against the budget. */
+  #tryStart(host: string, now: number): boolean {
     if (this.#inFlight >= this.#concurrency) return false;
-    if (this.#budgetWait(host) > 0) return false;
+    if (this.#budgetWait(host, now) > 0) return false;
     this.#inFlight++;
     this.#stats.started++;
     this.#stats.maxInFlight = Math.max(this.#stats.maxInFlight, this.#inFlight);
@@ -126,14 +126,13 @@ export class Pacer {
   }
 
   /**
-   * ms until the host's budget has room (0 = now; Infinity = only a call in flight ending can make
-   * room, and its end pumps the queue). Drops calls that left the window.
+   * ms from `now` until the host's budget has room (0 = now; Infinity = only a call in flight ending
+   * can make room, and its end pumps the queue). Drops calls that left the window.
    */
-  #budgetWait(host: string): number {
+  #budgetWait(host: string, now: number): number {
     const budget = this.#budgets[host];
     const w = this.#window(host);
     if (!budget || !w) return 0;
-    const now = this.#now();
     let gone = 0;
     while (gone < w.ends.length && (w.ends[gone] as number) <= now - budget.windowMs) gone++;
     if (gone > 0) w.ends.splice(0, gone);
@@ -145,24 +144,31 @@ export class Pacer {
     return Math.max(1, (w.ends[excess - 1] as number) + budget.windowMs - now);
   }
 
+  /**
+   * Starts what can start and arms one wake-up for the earliest budget expiry. Every decision of a
+   * pump uses ONE clock reading: reading it again to size the wake-up could find the budget free
+   * (0 ms to wait) although the start was just refused, arm nothing, and leave the queue asleep for
+   * good — queued calls never ran and the process exited 0 with nothing done.
+   */
   #pump(): void {
+    const now = this.#now();
     const blockedHosts = new Set<string>();
     let wakeIn = Infinity;
     for (let i = 0; i < this.#queue.length && this.#inFlight < this.#concurrency; ) {
       const w = this.#queue[i] as Waiter;
       // FIFO per host: once a host's head waits on its budget, the rest of that host waits too.
-      if (!blockedHosts.has(w.host) && this.#tryStart(w.host)) {
+      if (!blockedHosts.has(w.host) && this.#tryStart(w.host, now)) {
         this.#queue.splice(i, 1);
         w.start();
         continue;
       }
       if (!blockedHosts.has(w.host)) {
         blockedHosts.add(w.host);
-        wakeIn = Math.min(wakeIn, this.#budgetWait(w.host));
+        wakeIn = Math.min(wakeIn, this.#budgetWait(w.host, now));
       }
       i++;
     }
-    if (wakeIn !== Infinity && wakeIn > 0) this.#wakeAfter(wakeIn);
+    if (wakeIn !== Infinity) this.#wakeAfter(Math.max(1, wakeIn), now);
     else if (this.#queue.length === 0 && this.#timer) {
       // Nobody waits any more: a pending wake-up would only keep the process alive.
       clearTimeout(this.#timer);
@@ -172,8 +178,8 @@ export class Pacer {
   }
 
   /** One timer for the earliest budget expiry; slot releases pump on their own. */
-  #wakeAfter(ms: number): void {
-    const at = this.#now() + ms;
+  #wakeAfter(ms: number, now: number): void {
+    const at = now + ms;
     if (this.#timer && this.#timerAt <= at) return;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timerAt = at;

@@ -42,6 +42,21 @@ describe('Pacer', () => {
     expect(p.stats()).toMatchObject({ inFlight: 0, maxInFlight: 3, started: 20, waited: 17 });
   });
 
+  it('never loses its wake-up when the clock moves between two readings (fake clock)', async () => {
+    // Every reading of this clock is 60 ms after the one before. Reading it once to refuse a start and
+    // again to size the wake-up found the budget free (0 ms to wait), armed no timer, and the queued
+    // calls never ran: the process then exited 0 with nothing done.
+    let t = 0;
+    const p = new Pacer({ concurrency: 5, budgets: { projects: { calls: 1, windowMs: 100 } }, now: () => (t += 60) });
+    const ran: number[] = [];
+    const all = Promise.all([0, 1, 2, 3, 4, 5].map((i) => p.run('projects', async () => void ran.push(i))));
+    // Hanging is the failure: once the pacer has nothing armed, no timer keeps the test alive either.
+    const settled = await Promise.race([all.then(() => 'ran'), new Promise((r) => setTimeout(() => r('asleep'), 5_000))]);
+    expect(settled).toBe('ran');
+    expect(ran).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(p.stats()).toMatchObject({ inFlight: 0, started: 6 });
+  });
+
   it('frees the slot when a call throws', async () => {
     const p = new Pacer({ concurrency: 1 });
     await expect(p.run('api', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
