@@ -10,16 +10,24 @@ import type { Step } from '../model/plan.js';
  * link counts change as people work and only inform the reader.
  */
 export function compareSteps(saved: readonly unknown[], fresh: readonly Step[]): string | null {
-  const n = Math.max(saved.length, fresh.length);
-  for (let i = 0; i < n; i++) {
+  const counts = saved.length === fresh.length ? '' : ` (the file has ${saved.length} steps, a fresh plan ${fresh.length})`;
+  // By id first, so a dropped, added or moved step is named as such rather than as its neighbour.
+  const savedIds = saved.map((s) => (isObj(s) && typeof s.id === 'string' ? s.id : undefined));
+  const freshIds = new Set(fresh.map((s) => s.id));
+  const inFile = new Set(savedIds);
+  const added = savedIds.findIndex((id) => id === undefined || !freshIds.has(id));
+  if (added >= 0) return `step ${added + 1} (${label(saved[added])}) is in the file but not planned now${counts}`;
+  const missing = fresh.findIndex((s) => !inFile.has(s.id));
+  if (missing >= 0) return `step ${missing + 1} (${label(fresh[missing])}) is planned now but missing from the file${counts}`;
+  if (saved.length !== fresh.length) return `a step is in the file more than once${counts}`;
+  const moved = fresh.findIndex((s, i) => s.id !== savedIds[i]);
+  if (moved >= 0) return `the steps are in another order: a fresh plan has ${label(fresh[moved])} as step ${moved + 1}, the file ${label(saved[moved])}`;
+  for (let i = 0; i < fresh.length; i++) {
     const a = comparable(saved[i]);
     const b = comparable(fresh[i]);
     if (stableStringify(a) === stableStringify(b)) continue;
-    const counts = saved.length === fresh.length ? '' : ` (the file has ${saved.length} steps, a fresh plan ${fresh.length})`;
-    if (a === undefined) return `step ${i + 1} (${label(b)}) is missing from the file${counts}`;
-    if (b === undefined) return `step ${i + 1} (${label(a)}) is in the file but not planned now${counts}`;
     const where = firstDifference(a, b, '');
-    return `step ${i + 1} (${label(a)}) differs from a fresh plan${where ? ` in ${where}` : ''}${counts}`;
+    return `step ${i + 1} (${label(a)}) differs from a fresh plan${where ? ` in ${where}` : ''}`;
   }
   return null;
 }

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { UserError } from '../model/errors.js';
+import { escapeControls, UserError } from '../model/errors.js';
 import { PLAN_FORMAT_VERSION, type Plan, type StepAction, type StepKind } from '../model/plan.js';
 
 const KINDS: readonly StepKind[] = [
@@ -76,6 +76,12 @@ function planProblems(doc: Json): string[] {
 
 const MAX_DEPTH = 32;
 
+/** A value from the file, for a message: one short printable line, whatever the file holds. */
+function quote(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return escapeControls(text.length > 40 ? `${text.slice(0, 39)}…` : text);
+}
+
 /** Whether `value` nests objects or arrays more than `max` levels deep (iterative: no recursion to overflow). */
 function depthOver(value: unknown, max: number): boolean {
   const stack: [unknown, number][] = [[value, 1]];
@@ -109,7 +115,7 @@ export function parsePlanFile(text: string, file: string): Plan {
   // A plan nests a few levels; thousands would overflow the stack of whatever walks it next.
   if (depthOver(doc, MAX_DEPTH)) throw new UserError(`${file}: not a zpi plan file: nested more than ${MAX_DEPTH} levels deep`);
   if (doc.formatVersion !== PLAN_FORMAT_VERSION) {
-    const found = doc.formatVersion === undefined ? 'it has no formatVersion' : `its formatVersion is ${JSON.stringify(doc.formatVersion)}`;
+    const found = doc.formatVersion === undefined ? 'it has no formatVersion' : `its formatVersion is ${quote(doc.formatVersion)}`;
     throw new UserError(
       `${file}: cannot read this plan: ${found}, and this zpi reads formatVersion ${PLAN_FORMAT_VERSION}; ` +
         'run zpi plan again to make a new one',
