@@ -1,77 +1,74 @@
 import { readFileSync, statSync } from 'node:fs';
+import { Ajv, type ErrorObject } from 'ajv';
 import { escapeControls, UserError } from '../model/errors.js';
-import { PLAN_FORMAT_VERSION, type Plan, type StepAction, type StepKind } from '../model/plan.js';
-
-const KINDS: readonly StepKind[] = [
-  'deactivate', 'associate-portal', 'change-portal', 'set-profile-permissions',
-  'grant-user', 'set-user-permissions', 'revoke-user',
-];
-const ACTIONS: readonly StepAction[] = ['create', 'update', 'delete', 'replace'];
-/** Fields each step kind needs beyond the common ones, so apply never meets a half step. */
-const KIND_FIELDS: Record<StepKind, string[]> = {
-  deactivate: ['before'],
-  'associate-portal': ['before', 'after'],
-  'change-portal': ['before', 'after'],
-  'set-profile-permissions': ['profile', 'after'],
-  'grant-user': ['user', 'after'],
-  'set-user-permissions': ['user'],
-  'revoke-user': ['user', 'before'],
-};
+import { PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Problems with `doc` as a saved plan, each naming the JSON path. */
-function planProblems(doc: Json): string[] {
-  const problems: string[] = [];
-  const need = (ok: boolean, path: string, what: string): void => {
-    if (!ok) problems.push(`${path} must be ${what}`);
-  };
-  const obj = (v: unknown, path: string): Json => {
-    need(isObject(v), path, 'an object');
-    return isObject(v) ? v : {};
-  };
-  const str = (v: unknown, path: string): void => need(typeof v === 'string', path, 'a string');
-  const num = (v: unknown, path: string): void => need(typeof v === 'number', path, 'a number');
-  const bool = (v: unknown, path: string): void => need(typeof v === 'boolean', path, 'true or false');
-  const arr = (v: unknown, path: string): unknown[] => {
-    need(Array.isArray(v), path, 'an array');
-    return Array.isArray(v) ? v : [];
-  };
+// Read, not imported: the same relative URL works from src/render (vitest) and dist/render (tsc).
+const validate = new Ajv({ allErrors: true, strict: false }).compile(
+  JSON.parse(readFileSync(new URL('../../schema/plan.schema.json', import.meta.url), 'utf8')) as object,
+);
 
-  const manifest = obj(doc.manifest, 'manifest');
-  str(manifest.file, 'manifest.file');
-  str(manifest.hash, 'manifest.hash');
-  const target = obj(doc.target, 'target');
-  const org = obj(target.org, 'target.org');
-  str(org.id, 'target.org.id');
-  str(org.name, 'target.org.name');
-  need(['sandbox', 'zoho', 'custom'].includes(target.endpointKind as string), 'target.endpointKind', 'sandbox, zoho or custom');
-  str(target.endpoint, 'target.endpoint');
-  str(doc.liveFingerprint, 'liveFingerprint');
-  const options = obj(doc.options, 'options');
-  bool(options.allowDestructive, 'options.allowDestructive');
-  num(options.maxRevokePct, 'options.maxRevokePct');
-  arr(doc.steps, 'steps').forEach((raw, i) => {
-    const s = obj(raw, `steps[${i}]`);
-    str(s.id, `steps[${i}].id`);
-    str(s.target, `steps[${i}].target`);
-    bool(s.destructive, `steps[${i}].destructive`);
-    bool(s.manual, `steps[${i}].manual`);
-    need(ACTIONS.includes(s.action as StepAction), `steps[${i}].action`, ACTIONS.join(' | '));
-    const kind = s.kind as StepKind;
-    need(KINDS.includes(kind), `steps[${i}].kind`, KINDS.join(' | '));
-    const fields = Object.hasOwn(KIND_FIELDS, kind) ? KIND_FIELDS[kind] : [];
-    for (const f of fields) need(Object.hasOwn(s, f), `steps[${i}].${f}`, `present for a ${kind} step`);
-  });
-  arr(doc.access, 'access');
-  need(doc.brake === null || isObject(doc.brake), 'brake', 'null or an object');
-  const summary = obj(doc.summary, 'summary');
-  for (const k of ['add', 'change', 'remove', 'destructive']) num(summary[k], `summary.${k}`);
-  num(doc.apiCalls, 'apiCalls');
-  bool(doc.manual, 'manual');
-  arr(doc.warnings, 'warnings').forEach((w, i) => str(w, `warnings[${i}]`));
-  return problems;
+const SHOWN = 5;
+const TYPE_WORDS: Record<string, string> = { boolean: 'true or false', null: 'null', object: 'an object', array: 'an array', string: 'a string', number: 'a number', integer: 'a whole number' };
+
+/**
+ * Problems with `doc` as a saved plan (schema/plan.schema.json), each naming the JSON path:
+ * `steps[1].kind must be deactivate | …`. Whatever the file holds, what the renderers and apply read
+ * then has the shape they expect, so `zpi show` of a hand-edited file cannot crash.
+ */
+function planProblems(doc: Json): string[] {
+  if (validate(doc)) return [];
+  // One line per path; the alternatives of a oneOf (null, or a list) joined with "or".
+  const byPath = new Map<string, Set<string>>();
+  for (const e of validate.errors ?? []) {
+    const said = phrase(e, doc);
+    if (!said) continue;
+    const path = said.path;
+    if (!byPath.has(path)) byPath.set(path, new Set());
+    byPath.get(path)?.add(said.what);
+  }
+  const lines = [...byPath].map(([path, what]) => `${path} must be ${[...what].join(' or ')}`);
+  return lines.length > SHOWN ? [...lines.slice(0, SHOWN), `and ${lines.length - SHOWN} more problems`] : lines;
+}
+
+function phrase(e: ErrorObject, doc: Json): { path: string; what: string } | undefined {
+  const segments = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required': {
+      const parent = valueAt(doc, segments);
+      const kind = isObject(parent) && typeof parent.kind === 'string' && segments[0] === 'steps' ? ` for a ${parent.kind} step` : '';
+      return { path: pathOf([...segments, String(p.missingProperty)]), what: `present${kind}` };
+    }
+    case 'type':
+      return { path: pathOf(segments), what: TYPE_WORDS[String(p.type)] ?? String(p.type) };
+    case 'enum':
+      return { path: pathOf(segments), what: (p.allowedValues as unknown[]).map(String).join(' | ') };
+    case 'const':
+      return { path: pathOf(segments), what: JSON.stringify(p.allowedValue) };
+    case 'maximum':
+    case 'minimum':
+    case 'maxItems':
+      return { path: pathOf(segments), what: String(e.message ?? 'within bounds').replace(/^must be /, '').replace(/^must NOT have more than/, 'at most') };
+    default:
+      // oneOf / if: their branches' own errors say what was wrong.
+      return undefined;
+  }
+}
+
+/** `steps[1].user.id`, printable whatever the file's keys hold. */
+function pathOf(segments: string[]): string {
+  const text = segments.map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : `${i === 0 ? '' : '.'}${s}`)).join('');
+  return escapeControls(text.length > 80 ? `${text.slice(0, 79)}…` : text) || '(the plan)';
+}
+
+function valueAt(doc: unknown, segments: string[]): unknown {
+  let v = doc;
+  for (const s of segments) v = isObject(v) || Array.isArray(v) ? (v as Record<string, unknown>)[s] : undefined;
+  return v;
 }
 
 const MAX_DEPTH = 32;

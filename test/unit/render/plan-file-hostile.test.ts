@@ -16,7 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/model/errors.js';
 import type { Plan } from '../../../src/model/plan.js';
 import { parsePlanFile, readPlanFile } from '../../../src/render/parse-plan-file.js';
-import { renderJson } from '../../../src/render/index.js';
+import { renderJson, renderMarkdown, renderText } from '../../../src/render/index.js';
 import { plan } from '../../../src/plan/index.js';
 import { desired, liveOrg, planCtx } from '../../helpers/builders.js';
 import { changePlan, deactivatePlan, swapPlan } from '../../helpers/plans.js';
@@ -68,10 +68,14 @@ function userError(fn: () => unknown): UserError {
 /** parsePlanFile's contract on any text: a plan, or a UserError with a one-line message. */
 function returnsOrUserError(text: string): void {
   try {
-    parsePlanFile(text, 'plan.json');
+    // What reads, `zpi show` renders: a plan that passes the schema must render in every format.
+    const read = parsePlanFile(text, 'plan.json');
+    renderText(read, { color: false });
+    renderMarkdown(read);
+    renderJson(read);
   } catch (err) {
     if (!(err instanceof UserError)) {
-      throw new Error(`parsePlanFile threw ${String(err)} for ${text.slice(0, 500)}`);
+      throw new Error(`reading or rendering threw ${String(err)} for ${text.slice(0, 500)}`);
     }
     expect(err.message, shown(err.message)).not.toMatch(NOT_ONE_LINE);
   }
@@ -219,7 +223,7 @@ describe('parsePlanFile: wrong types', () => {
     ['options.allowDestructive as a string', (d: Json) => (d.options.allowDestructive = 'yes'), 'options.allowDestructive must be true or false'],
     ['options.maxRevokePct as a string', (d: Json) => (d.options.maxRevokePct = '100'), 'options.maxRevokePct must be a number'],
     ['warnings holding a number', (d: Json) => (d.warnings = [1]), 'warnings[0] must be a string'],
-    ['the endpoint kind unknown', (d: Json) => (d.target.endpointKind = 'constructor'), 'target.endpointKind must be sandbox, zoho or custom'],
+    ['the endpoint kind unknown', (d: Json) => (d.target.endpointKind = 'constructor'), 'target.endpointKind must be sandbox | zoho | custom'],
   ] as [string, (d: Json) => void, string][])('%s', (_name, edit, message) => {
     const doc = base();
     edit(doc);

@@ -44,7 +44,7 @@ describe('parsePlanFile', () => {
     ['not an object', '[1, 2]', /^plan\.json: not a zpi plan file: expected a JSON object$/],
     ['no formatVersion', '{"steps": []}', /^plan\.json: cannot read this plan: it has no formatVersion, and this zpi reads formatVersion 1; run zpi plan again/],
     ['a newer format', '{"formatVersion": 2}', /its formatVersion is 2, and this zpi reads formatVersion 1/],
-    ['missing fields', '{"formatVersion": 1}', /^plan\.json: not a valid zpi plan: manifest must be an object; manifest\.file must be a string; .*liveFingerprint must be a string/],
+    ['missing fields', '{"formatVersion": 1}', /^plan\.json: not a valid zpi plan: manifest must be present; target must be present; liveFingerprint must be present; .*; and 6 more problems$/],
   ];
   it.each(broken)('rejects %s', (_name, text, message) => {
     expect(() => parsePlanFile(text, 'plan.json')).toThrow(UserError);

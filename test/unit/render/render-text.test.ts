@@ -58,7 +58,7 @@ describe('renderText', () => {
       'Apply will make about 3 API calls.',
     ]);
     expect(renderText(swapPlan({ allowDestructive: true }), plain)).toContain(
-      'Plan: 4 to add, 4 to change, 0 to remove. 1 destructive.\n',
+      'Plan: 4 to add, 3 to change, 0 to remove. 1 destructive.\n',
     );
   });
 
