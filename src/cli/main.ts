@@ -26,7 +26,7 @@ function buildProgram(run: (r: Runner) => void): Command {
       .addOption(new Option('--sandbox', 'use the embedded sandbox (state in .zpi/sandbox.json)').conflicts('endpoint'))
       .addOption(new Option('--endpoint <url>', 'one base URL for every Zoho API (also ZPI_ENDPOINT)'))
       .option('--insecure-http', 'allow a plain http:// endpoint that is not loopback')
-      .option('--concurrency <n>', 'at most this many API calls in flight', intArg, 5);
+      .option('--concurrency <n>', 'at most this many API calls in flight (1–25: Zoho CRM allows 5 to 25 by edition)', concurrencyArg, 5);
 
   program
     .command('validate')
@@ -96,7 +96,11 @@ function buildProgram(run: (r: Runner) => void): Command {
   program
     .command('sandbox')
     .description('run the local Zoho emulator standalone on 127.0.0.1')
-    .option('--port <n>', 'port (default: a free one)', intArg, 0)
+    .option('--port <n>', 'port, 0-65535 (default 0: a free one)', (v: string) => {
+      // Checked here: listen() throws a RangeError (a stack trace) for a port above 65535.
+      if (!/^\s*\d{1,5}\s*$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('Expected a port number from 0 to 65535 (0 = any free port).');
+      return Number(v);
+    }, 0)
     .option('--state <file>', 'state file (created from the seed when missing)', '.zpi/sandbox.json')
     .option('--seed <file>', 'seed org (default examples/sandbox/org.json)')
     .option('--faults <spec>', "fault injection, e.g. 'rate=0.2,latency=50ms,reset=0.05,seed=7' (also ZPI_SANDBOX_FAULTS)")
@@ -146,6 +150,12 @@ function durationArg(v: string): number {
   const ms = /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) * 1000 : parseDuration(v);
   if (ms === undefined || !Number.isFinite(ms) || ms > 24 * 3600 * 1000) throw new InvalidArgumentError('Expected a duration such as 30s, 2m or 500ms (at most 24 h).');
   return ms / 1000;
+}
+/** API calls in flight: Zoho CRM allows 5 (Free) to 25 (Ultimate) concurrent calls per org. */
+function concurrencyArg(v: string): number {
+  const n = Number(v);
+  if (!/^\s*\d+\s*$/.test(v) || n < 1 || n > 25) throw new InvalidArgumentError('Expected a whole number from 1 to 25.');
+  return n;
 }
 function floatArg(v: string): number {
   const n = Number(v);

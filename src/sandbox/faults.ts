@@ -12,21 +12,27 @@ export interface FaultSpec {
 
 export const NO_FAULTS: FaultSpec = { rate: 0, reset: 0, latencyMs: 0, seed: 1 };
 
+// A longer delay outlasts every client's timeout (and setTimeout turns > 2^31 ms into 1 ms).
+const MAX_LATENCY_MS = 60_000;
+// mulberry32 keeps 32 bits of the seed: larger ones would silently repeat smaller ones' sequences.
+const MAX_SEED = 2 ** 32 - 1;
+
 /** 'rate=0.2,latency=50ms,reset=0.05,seed=7'. Without a seed, seed=1: every run is reproducible. */
 export function parseFaults(spec: string | undefined): FaultSpec {
   const out = { ...NO_FAULTS };
   for (const [key, value] of specEntries(spec ?? '', 'faults')) {
     const bad = (expected: string) => new SandboxOptionError(`faults "${spec}": ${key} must be ${expected}, got "${value}"`);
     if (key === 'rate' || key === 'reset') {
+      // Plain decimals only: Number() would also take 0x1, 1e-1 or whitespace.
       const n = Number(value);
-      if (value === '' || !(n >= 0 && n <= 1)) throw bad('a number from 0 to 1');
+      if (!/^(\d+(\.\d*)?|\.\d+)$/.test(value) || !(n >= 0 && n <= 1)) throw bad('a number from 0 to 1');
       out[key] = n;
     } else if (key === 'latency') {
       const ms = parseDuration(value);
-      if (ms === undefined) throw bad('a duration such as 50ms or 1s');
+      if (ms === undefined || ms > MAX_LATENCY_MS) throw bad(`a duration such as 50ms or 1s, at most ${MAX_LATENCY_MS / 1000}s`);
       out.latencyMs = ms;
     } else if (key === 'seed') {
-      if (!/^\d+$/.test(value)) throw bad('a whole number');
+      if (!/^\d{1,10}$/.test(value) || Number(value) > MAX_SEED) throw bad(`a whole number from 0 to ${MAX_SEED}`);
       out.seed = Number(value);
     } else {
       throw new SandboxOptionError(`faults "${spec}": unknown key "${key}" (expected rate, reset, latency, seed)`);

@@ -8,6 +8,7 @@ export { runSandboxCli } from './run-sandbox-cli.js';
 export type { RunSandboxCliOptions } from './run-sandbox-cli.js';
 export { SandboxStateError, DEFAULT_SEED_PATH } from './state-store.js';
 export { SandboxOptionError } from './options-error.js';
+export { SandboxInUseError } from './state-lock.js';
 export { parseFaults, describeFaults, FaultInjector } from './faults.js';
 export type { FaultSpec, FaultDecision, FaultKind } from './faults.js';
 export { parseLimits, describeLimits } from './limits.js';

@@ -7,17 +7,29 @@ export interface LimitSpec {
   projects?: { max: number; windowMs: number };
 }
 
+// Bounds that keep a typo from meaning something absurd: Zoho's highest edition allows 25 concurrent
+// calls and 100 Projects calls per 2 minutes; beyond these a "limit" no longer limits anything.
+const MAX_CONCURRENCY = 1000;
+const MAX_PROJECTS_CALLS = 100_000;
+const MAX_WINDOW_MS = 24 * 3600_000;
+
 /** 'concurrency=5,projects=100/120s'. */
 export function parseLimits(spec: string | undefined): LimitSpec {
   const out: LimitSpec = {};
   for (const [key, value] of specEntries(spec ?? '', 'limits')) {
     if (key === 'concurrency') {
-      if (!/^[1-9]\d*$/.test(value)) throw new SandboxOptionError(`limits "${spec}": concurrency must be a whole number >= 1, got "${value}"`);
+      if (!/^[1-9]\d{0,3}$/.test(value) || Number(value) > MAX_CONCURRENCY) {
+        throw new SandboxOptionError(`limits "${spec}": concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got "${value}"`);
+      }
       out.concurrency = Number(value);
     } else if (key === 'projects') {
-      const m = /^([1-9]\d*)\/(.+)$/.exec(value);
+      const m = /^([1-9]\d{0,5})\/(.+)$/.exec(value);
       const windowMs = m ? parseDuration(m[2]!) : undefined;
-      if (!m || !windowMs) throw new SandboxOptionError(`limits "${spec}": projects must look like 100/120s (calls per window), got "${value}"`);
+      if (!m || !windowMs || Number(m[1]) > MAX_PROJECTS_CALLS || windowMs > MAX_WINDOW_MS) {
+        throw new SandboxOptionError(
+          `limits "${spec}": projects must look like 100/120s (1 to ${MAX_PROJECTS_CALLS} calls per window of more than 0 s and at most 24 h), got "${value}"`,
+        );
+      }
       out.projects = { max: Number(m[1]), windowMs };
     } else {
       throw new SandboxOptionError(`limits "${spec}": unknown key "${key}" (expected concurrency, projects)`);

@@ -3,6 +3,7 @@ import { describeLimits, parseLimits } from './limits.js';
 import { effectiveCredentials, userByEmail } from './org-lookup.js';
 import { DEFAULT_SEED_PATH } from './state-store.js';
 import { startSandbox, type SandboxHandle } from './server.js';
+import { SandboxInUseError } from './state-lock.js';
 
 export interface RunSandboxCliOptions {
   port?: number;
@@ -35,6 +36,10 @@ export async function runSandboxCli(opts: RunSandboxCliOptions): Promise<Sandbox
     tokenTtlSec: opts.tokenTtlSec,
     zohoOnly: opts.zohoOnly,
     log: opts.logRequests === false ? undefined : (line) => out(line),
+  }).catch((err: unknown) => {
+    // The default advice is for the embedded sandbox (--sandbox); here the user picks the file.
+    if (err instanceof SandboxInUseError) throw new SandboxInUseError(err.file, err.holder, 'stop it or use --state with another file');
+    throw err;
   });
   const state = handle.state();
   out(`zpi sandbox listening on ${handle.url}`);

@@ -4,7 +4,10 @@ import { TokenStore } from './auth.js';
 import { FaultInjector, parseFaults } from './faults.js';
 import { handleRequest, type SandboxRuntime } from './handle-request.js';
 import { Limiter, parseLimits } from './limits.js';
+import { SandboxOptionError } from './options-error.js';
+import { lockStateFile, type StateLock } from './state-lock.js';
 import { StateStore } from './state-store.js';
+import { sweepStaleTemps } from './temp-files.js';
 import type { SandboxState } from './state-types.js';
 
 export interface SandboxOptions {
@@ -52,10 +55,43 @@ export interface SandboxHandle {
   issuedTokens(): string[];
 }
 
-/** Starts the emulator of WIRE.md's endpoints. Throws SandboxStateError / SandboxOptionError on bad input. */
+/**
+ * Starts the emulator of WIRE.md's endpoints. Throws SandboxStateError / SandboxOptionError on bad
+ * input, SandboxInUseError when another sandbox serves the same state file.
+ */
 export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHandle> {
   const faults = new FaultInjector(parseFaults(opts.faults ?? process.env.ZPI_SANDBOX_FAULTS));
   const limiter = new Limiter(parseLimits(opts.limits ?? process.env.ZPI_SANDBOX_LIMITS));
+  const port = opts.port ?? 0;
+  // listen() would throw a RangeError (a stack trace, not a message) for these.
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new SandboxOptionError(`port must be a whole number from 0 to 65535 (0 = any free port), got ${String(opts.port)}`);
+  }
+  const log = opts.log ?? (() => undefined);
+  // One process per state file: two sandboxes on one file would each overwrite the other's writes.
+  let lock: StateLock | undefined;
+  if (opts.stateFile !== undefined) {
+    const file = opts.stateFile;
+    lock = await lockStateFile(file, (why) => log(`warning: lost the lock on state file ${file} (${why}); another sandbox may write it too`));
+  }
+  try {
+    return await serve(opts, port, faults, limiter, lock, log);
+  } catch (err) {
+    await lock?.release();
+    throw err;
+  }
+}
+
+async function serve(
+  opts: SandboxOptions,
+  port: number,
+  faults: FaultInjector,
+  limiter: Limiter,
+  lock: StateLock | undefined,
+  log: (line: string) => void,
+): Promise<SandboxHandle> {
+  // Holding the lock, no other sandbox writes this file: temp files of dead writers are leftovers.
+  if (opts.stateFile !== undefined) await sweepStaleTemps(opts.stateFile);
   const store = await StateStore.open({ stateFile: opts.stateFile, seed: opts.seed });
   const rt: SandboxRuntime = {
     store,
@@ -65,7 +101,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     zohoOnly: opts.zohoOnly === true,
     baseUrl: '',
     stats: { requests: 0, byStatus: {}, maxInFlight: 0, inFlight: 0 },
-    log: opts.log ?? (() => undefined),
+    log,
   };
   // Timeouts bound what a stalled client can hold; the sandbox must outlive any client misbehaviour.
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 });
@@ -81,17 +117,16 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       server.off('error', reject);
       rt.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {
     url: rt.baseUrl,
-    port,
+    port: (server.address() as AddressInfo).port,
     close() {
       closing ??= Promise.all([
         new Promise<void>((resolve) => {
@@ -99,7 +134,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
           server.closeAllConnections();
         }),
         store.seal(),
-      ]).then(() => undefined);
+      ])
+        // Only once the last write is on disk may another sandbox take the file.
+        .then(() => lock?.release());
       return closing;
     },
     state: () => store.snapshot(),

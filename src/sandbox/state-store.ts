@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../model/errors.js';
 import type { SandboxState } from './state-types.js';
+import { tempPathFor } from './temp-files.js';
 import { stateProblems } from './validate-state.js';
 
 /** A state or seed file that cannot be read or is not valid sandbox state. The file is left untouched. */
@@ -102,7 +102,7 @@ function shareable(state: SandboxState): SandboxState {
 export async function writeStateFile(file: string, state: SandboxState): Promise<void> {
   const dir = dirname(file);
   await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = tempPathFor(file);
   try {
     const fh = await open(tmp, 'wx', 0o600);
     try {

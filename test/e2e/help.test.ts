@@ -93,8 +93,13 @@ describe('zpi --help and usage errors', () => {
       "error: option '--max-revoke <pct>' argument '200' is invalid. Expected a percentage from 0 to 100.",
     );
     expect(expectUsageError(await t.run(['plan', '--concurrency', 'lots']))[0]).toBe(
-      "error: option '--concurrency <n>' argument 'lots' is invalid. Expected a whole number, 0 or more.",
+      "error: option '--concurrency <n>' argument 'lots' is invalid. Expected a whole number from 1 to 25.",
     );
+    for (const bad of ['0', '26', '1e3', '-1']) {
+      expect(expectUsageError(await t.run(['plan', '--concurrency', bad]))[0]).toBe(
+        `error: option '--concurrency <n>' argument '${bad}' is invalid. Expected a whole number from 1 to 25.`,
+      );
+    }
     expect(expectUsageError(await t.run(['plan', '--format', 'yaml']))[0]).toBe(
       "error: option '--format <format>' argument 'yaml' is invalid. Allowed choices are text, json, markdown.",
     );

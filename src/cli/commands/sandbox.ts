@@ -17,10 +17,22 @@ export interface SandboxCommandOptions {
 /** `zpi sandbox`: runs the emulator until SIGINT/SIGTERM, then closes it cleanly (exit 0). */
 export async function sandboxCommand(opts: SandboxCommandOptions, io: Io): Promise<number> {
   // Listen for the signal before starting: a SIGTERM during start-up must still end in a clean close.
-  const stopped = new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  // `on`, not `once`, until closed: proper-lockfile's exit hook (signal-exit) re-raises a signal that
+  // no other listener is left to handle, which would kill the process before the close.
+  let stop = (): void => undefined;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const onSignal = (): void => stop();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await serveUntilStopped(opts, io, stopped);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function serveUntilStopped(opts: SandboxCommandOptions, io: Io, stopped: Promise<void>): Promise<number> {
   try {
     mkdirSync(dirname(opts.state), { recursive: true, mode: 0o700 });
   } catch (err) {
