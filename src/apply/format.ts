@@ -1,4 +1,6 @@
+import { escapeControls } from '../model/errors.js';
 import type { Plan, StepAction, StepKind } from '../model/plan.js';
+import { escapeStrings } from '../render/safe-text.js';
 import type { ApplyEvent, ApplyResult, StepRef } from './types.js';
 
 const SYMBOL: Record<StepAction, string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
@@ -18,9 +20,9 @@ export function actionSymbol(action: StepAction): string {
   return SYMBOL[action];
 }
 
-/** "grant carol@acme.com", "profile Standard": what a step changes, for people. */
+/** "grant carol@acme.com", "profile Standard": what a step changes, for people (the target escaped: it is a remote name). */
 export function stepLabel(step: { kind: StepKind; target: string }): string {
-  return `${NOUN[step.kind]} ${step.target}`;
+  return `${NOUN[step.kind]} ${escapeControls(step.target)}`;
 }
 
 export interface FormatOptions {
@@ -42,8 +44,10 @@ function stats(retries: number, ms: number): string {
 /**
  * The progress line for an event, e.g. `[3/14] + grant carol@acme.com … ok (1 retry, 0.4 s)`, or
  * undefined for events that print nothing (a step starting; the summary, see formatSummary).
+ * Targets and error messages (Zoho's own words) are printed with control characters escaped.
  */
-export function formatStepLine(ev: ApplyEvent, opts: FormatOptions = {}): string | undefined {
+export function formatStepLine(event: ApplyEvent, opts: FormatOptions = {}): string | undefined {
+  const ev = escapeStrings(event);
   switch (ev.type) {
     case 'step_done':
       return ev.manual
@@ -67,7 +71,9 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
  * The closing line: `Apply complete: 3 added, 1 changed, 1 removed.`, or where and why it stopped and
  * what to do next. `plan` is optional; with it the line says how many steps the plan had.
  */
-export function formatSummary(result: ApplyResult, plan?: Plan): string {
+export function formatSummary(given: ApplyResult, plan?: Plan): string {
+  // Step ids, targets and messages carry remote names and Zoho's words: escaped like every line.
+  const result = escapeStrings(given);
   const c = result.counts;
   if (result.ok) return `Apply complete: ${c.added} added, ${c.changed} changed, ${c.removed} removed.`;
   const of = plan ? ` of ${plan.steps.length}` : '';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from '../model/duration.js';
 import { UserError } from '../model/errors.js';
+import { safeWriter } from '../provider/redactor.js';
 import { processIo, type Io } from './io.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -188,7 +189,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-export function reportError(err: unknown, write: (t: string) => void): number {
+export function reportError(err: unknown, print: (t: string) => void): number {
+  // Every error line has the known secrets masked and control characters escaped: messages quote Zoho and files.
+  const write = safeWriter(print);
   if (err instanceof UserError) {
     // One line per problem (a manifest or plan error may hold several), each marked as an error.
     write(`${err.message.split('\n').map((line) => `error: ${line}`).join('\n')}\n`);

@@ -8,31 +8,47 @@ const WHOLE_REF = /^\$\{([A-Z_][A-Z0-9_]*)\}$/;
 export const ZSC_KEY_POINTER = '/portal/zscKey';
 
 const EXAMPLE = '${ZPI_ZSC_KEY}';
+const EMPTY_REF = `empty reference "\${}": name an environment variable, like ${EXAMPLE}`;
 
 /** `FOO` for `${FOO}`, else undefined. */
 export function referenceName(value: string): string | undefined {
   return WHOLE_REF.exec(value)?.[1];
 }
 
-/** Syntax problems of the `${…}` references in one string; empty when all are well formed. */
+/**
+ * A broken name worth repeating: a misspelt variable (`zpi_zsc_key`, `ZPI-ZSC-KEY`), short and mostly
+ * letters. Anything else between `${` and `}` may be a pasted key, which a message must not echo.
+ */
+function showable(name: string): boolean {
+  const digits = name.replace(/\D/g, '').length;
+  return /^[A-Za-z_][A-Za-z0-9_.-]{0,39}$/.test(name) && digits <= 3;
+}
+
+/**
+ * Syntax problems of the `${…}` references in one string; empty when all are well formed. What is
+ * between `${` and `}` is repeated only when it looks like a misspelt name.
+ */
 function syntaxProblems(s: string): string[] {
-  const out: string[] = [];
+  const messages: string[] = [];
   for (let i = s.indexOf('${'); i !== -1; i = s.indexOf('${', i + 2)) {
     const close = s.indexOf('}', i + 2);
     if (close === -1) {
-      out.push(`unclosed reference "${s.slice(i, i + 40)}": add the closing } (like ${EXAMPLE})`);
+      const rest = s.slice(i + 2);
+      messages.push(`unclosed reference${showable(rest) ? ` "\${${rest}"` : ''}: add the closing } (like ${EXAMPLE})`);
       break;
     }
     const name = s.slice(i + 2, close);
-    if (name === '') out.push(`empty reference "\${}": name an environment variable, like ${EXAMPLE}`);
+    if (name === '') messages.push(EMPTY_REF);
     else if (!NAME.test(name)) {
-      out.push(
-        `invalid reference "\${${name}}": variable names are upper-case letters, digits and _ (like ${EXAMPLE})`,
-      );
+      const shown = showable(name) ? ` "\${${name}}"` : ' (the text given is not shown)';
+      messages.push(`invalid reference${shown}: variable names are upper-case letters, digits and _ (like ${EXAMPLE})`);
     }
   }
-  return out;
+  return messages;
 }
+
+/** For a malformed reference in zscKey, where a pasted key is likeliest: one line that repeats nothing of it. */
+const ZSC_KEY_NOT_A_REF = 'zscKey must be a ${NAME} reference to an environment variable; the value given is not shown';
 
 /**
  * Checks every string in the manifest for `${…}`: a malformed reference anywhere is an error, a
@@ -47,12 +63,17 @@ export function envRefProblems(root: unknown, index: NodeIndex): LocatedMessage[
       if (ptr !== ZSC_KEY_POINTER && !v.includes('$')) return;
       const pos = index.get(ptr)?.pos ?? { line: 1, col: 1 };
       const bad = syntaxProblems(v);
-      for (const message of bad) out.push({ pos, message });
       if (ptr === ZSC_KEY_POINTER) {
+        // `${<pasted key>}`: the key may be where the name goes; say so without a word of it. Only
+        // the empty `${}` has nothing to hide.
+        if (bad.length > 0) out.push({ pos, message: bad.every((m) => m === EMPTY_REF) ? EMPTY_REF : ZSC_KEY_NOT_A_REF });
         if (bad.length === 0 && referenceName(v) === undefined) {
           out.push({ pos, message: `zscKey must be a reference like ${EXAMPLE}: never commit the key itself` });
         }
-      } else if (bad.length === 0 && v.includes('${')) {
+        return;
+      }
+      for (const message of bad) out.push({ pos, message });
+      if (bad.length === 0 && v.includes('${')) {
         out.push({
           pos,
           message: `${labelOf(segmentsOf(ptr))} contains a \${…} reference: references are only allowed in portal.zscKey`,

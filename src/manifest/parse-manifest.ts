@@ -15,6 +15,29 @@ export type ParseResult = { desired: Desired } | { problems: Problem[] };
 
 const EMPTY = 'file is empty: expected a zpi/v1 manifest (apiVersion, kind, org…)';
 
+/** The manifest's top-level keys (schema/integration.schema.json). */
+const MANIFEST_KEYS = ['apiVersion', 'kind', 'org', 'dc', 'state', 'portal', 'profiles', 'users'];
+// A top-level manifest key written in the text (block or flow style), for files YAML cannot parse.
+const MANIFEST_KEY_TEXT = /(?:^|[{,]\s*)["']?(?:apiVersion|kind|org|dc|state|portal|profiles|users)["']?[ \t]*:/m;
+const NOT_SHOWN = 'its content is not shown';
+
+/**
+ * Why a document is not a manifest at all (a .env file, a list, a YAML file of something else), in
+ * words that repeat nothing of it: such a file is often one of secrets given by mistake (`-f .env`).
+ * Undefined for a mapping that has at least one manifest key, or none at all (`{}`): that one is a
+ * manifest with mistakes, and its problems are worth naming key by key.
+ */
+function notAManifest(value: unknown): string | undefined {
+  if (Array.isArray(value)) return 'the manifest must be a mapping of apiVersion, kind, org… (got a list)';
+  if (value === null || typeof value !== 'object') {
+    const what = typeof value === 'string' ? 'text' : typeof value === 'boolean' ? 'a boolean' : 'a number';
+    return `not a zpi manifest: expected a mapping of apiVersion, kind, org…, got ${what}; ${NOT_SHOWN}`;
+  }
+  const keys = Object.keys(value);
+  if (keys.length === 0 || keys.some((k) => MANIFEST_KEYS.includes(k))) return undefined;
+  return `not a zpi manifest: it has no apiVersion, kind, org, portal, profiles or users key at the top level; ${NOT_SHOWN}`;
+}
+
 /** Sorted by position, duplicates dropped: ajv and the domain checks may say the same thing twice. */
 export function sortProblems(problems: Problem[]): Problem[] {
   const seen = new Set<string>();
@@ -62,7 +85,11 @@ export function parseManifest(source: string | Uint8Array, file: string): ParseR
       message: 'expected one YAML document, found a second one here: a manifest describes one org',
     });
   }
-  const { problems: syntax, duplicates } = yamlProblems(first, lc);
+  const looksLikeManifest = MANIFEST_KEY_TEXT.test(text);
+  const { problems: syntax, duplicates } = yamlProblems(first, lc, looksLikeManifest);
+  if (!looksLikeManifest) {
+    for (const p of syntax) p.message = `not a zpi manifest: ${p.message}; ${NOT_SHOWN}`;
+  }
   early.push(...syntax);
   if (early.length > 0) return fail(early);
   if (first.contents === null) return fail([{ pos: { line: 1, col: 1 }, message: EMPTY }]);
@@ -70,6 +97,10 @@ export function parseManifest(source: string | Uint8Array, file: string): ParseR
   const converted = documentToJs(first, text, lc);
   if ('fatal' in converted) return fail([converted.fatal]);
   const { value, index } = converted;
+  if (value !== null && value !== undefined) {
+    const not = notAManifest(value);
+    if (not) return fail([{ pos: index.get('')?.pos ?? { line: 1, col: 1 }, message: not }]);
+  }
   const found: LocatedMessage[] = [...converted.problems];
   for (const e of duplicates) {
     if (!converted.duplicateKeyOffsets.has(e.pos[0])) found.push({ pos: lc.linePos(e.pos[0]), message: yamlMessage(e) });

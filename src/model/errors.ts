@@ -13,20 +13,27 @@ export interface Problem {
   message: string;
 }
 
-// C0 and C1 controls, DEL and the Unicode line/paragraph separators.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+// C0 and C1 controls, DEL, the Unicode line/paragraph separators, and the bidirectional formatting
+// characters (ALM, LRM/RLM, embeddings/overrides U+202A–202E, isolates U+2066–2069): an override can
+// make `bob@acme.com` display as another address, or hide the text after it ("Trojan Source").
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** True when `text` holds a character escapeControls would escape. */
+export const HAS_CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**
  * A message quoting user input stays one printable line: a key or value holding a line break, a
  * bare CR or an ESC (terminal escape sequences) is shown escaped (`\r`, `\u001b`), never raw.
+ * Idempotent (the escaped form holds no control character), so text may pass through it twice.
  */
 export function escapeControls(text: string): string {
+  // Most text holds none: skip the replace (renderers call this for every name of a large org).
+  if (!HAS_CONTROL.test(text)) return text;
   return text.replace(CONTROL, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function formatProblem(p: Problem): string {
-  return `${p.file}:${p.line}:${p.col}: ${escapeControls(p.message)}`;
+  return `${escapeControls(p.file)}:${p.line}:${p.col}: ${escapeControls(p.message)}`;
 }
 
 /** One or more problems in manifest files; every one is reported, not just the first. */

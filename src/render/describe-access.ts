@@ -1,8 +1,9 @@
 import { formatPermissions } from '../model/permissions.js';
 import type { AccessChange, AccessReason, Plan } from '../model/plan.js';
+import { terminalText } from './safe-text.js';
 
 export function describeReason(reason: AccessReason): string {
-  if (reason.kind === 'profile') return `profile ${reason.profile}`;
+  if (reason.kind === 'profile') return `profile ${terminalText(reason.profile)}`;
   return reason.kind === 'override' ? 'per-user override' : 'no access';
 }
 
@@ -12,7 +13,7 @@ export function describeTransition(c: AccessChange): string {
 }
 
 function via(reason: AccessReason): string {
-  if (reason.kind === 'profile') return `via profile ${reason.profile}`;
+  if (reason.kind === 'profile') return `via profile ${terminalText(reason.profile)}`;
   return reason.kind === 'override' ? 'via a per-user override' : 'no access';
 }
 

@@ -2,6 +2,7 @@ import type { LinkCounts } from '../model/live.js';
 import { formatPermissions } from '../model/permissions.js';
 import type { AssociatePortalStep, ChangePortalStep, Plan, Step } from '../model/plan.js';
 import { describeReason } from './describe-access.js';
+import { terminalText } from './safe-text.js';
 
 /** One line of the step list. */
 export interface StepLine {
@@ -27,11 +28,21 @@ function zscNote(s: AssociatePortalStep | ChangePortalStep): string {
   return `needs the ZSC key of ${s.after.portal.name} from $${s.after.zscKeyVar} (sensitive) and its email ${s.after.zscEmail}`;
 }
 
+// Names and emails come from Zoho or the manifest: every text of a line is escaped here, once.
 function line(step: Step, symbol: StepLine['symbol'], noun: StepLine['noun'], detail: string, notes: string[] = []): StepLine {
-  return { symbol, noun, target: step.target, detail, destructive: step.destructive, manual: step.manual, notes, steps: [step] };
+  return {
+    symbol,
+    noun,
+    target: terminalText(step.target),
+    detail: terminalText(detail),
+    destructive: step.destructive,
+    manual: step.manual,
+    notes: notes.map(terminalText),
+    steps: [step],
+  };
 }
 
-/** The plan's steps as readable lines, in plan order (portal, profiles, users). */
+/** The plan's steps as readable lines, in plan order (portal, profiles, users); remote text escaped. */
 export function describeSteps(plan: Plan): StepLine[] {
   const lines: StepLine[] = [];
   const losing = plan.access.filter((c) => c.change === 'loses').length;
@@ -55,7 +66,7 @@ export function describeSteps(plan: Plan): StepLine[] {
           zscNote(step),
           ...(step.manual ? [] : ['one call: a wrong key or email changes nothing']),
         ]);
-        change.target = `${step.before.portal.name} → ${step.target}`;
+        change.target = terminalText(`${step.before.portal.name} → ${step.target}`);
         lines.push(change);
         break;
       }

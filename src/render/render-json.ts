@@ -1,15 +1,21 @@
 import { stableStringify } from '../model/fingerprint.js';
 import type { Plan } from '../model/plan.js';
 
+// JSON.stringify escapes C0 controls but leaves DEL, C1 (U+009B is a CSI to some terminals), the line
+// separators and bidi overrides raw; `\uXXXX` is the same JSON value, and safe when a human cats it.
+const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
 /**
  * The plan as JSON for machines and for `--out` files: formatVersion first, every other key sorted
- * at every level (so the same plan is byte-identical), 2-space indent, newline-terminated.
+ * at every level (so the same plan is byte-identical), 2-space indent, newline-terminated, and no
+ * raw control or bidi character anywhere (they are `\uXXXX` escapes inside strings).
  */
 export function renderJson(plan: Plan): string {
   // stableStringify sorts keys; parsing it back keeps that order for the indented form.
   const sorted = JSON.parse(stableStringify(plan)) as Record<string, unknown>;
   const { formatVersion, ...rest } = sorted;
-  return `${JSON.stringify({ formatVersion, ...rest }, null, 2)}\n`;
+  const json = JSON.stringify({ formatVersion, ...rest }, null, 2);
+  return `${json.replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 }
 
 export { parsePlanFile } from './parse-plan-file.js';

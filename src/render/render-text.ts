@@ -3,6 +3,7 @@ import { palette, type Palette } from './ansi.js';
 import { accessCountsLine, deactivates, describeTransition, describeWhy } from './describe-access.js';
 import { describeSteps, DESTRUCTIVE, stepBodies, type StepLine } from './describe-steps.js';
 import { manualInstructions } from './manual-steps.js';
+import { escapeStrings, terminalText } from './safe-text.js';
 import { brakeLine, effortLine, MANUAL_NOTE, noChangesLine, summaryLine } from './summary-line.js';
 
 export interface TextOptions {
@@ -63,12 +64,17 @@ function accessSection(plan: Plan, c: Palette): string[] {
   return out;
 }
 
-/** The plan for a terminal, in Terraform's idiom (DESIGN §9). Colour only when `opts.color`. */
-export function renderText(plan: Plan, opts: TextOptions): string {
+/**
+ * The plan for a terminal, in Terraform's idiom (DESIGN §9). Colour only when `opts.color`. Every
+ * string of the plan (names, emails, warnings) and of the header is escaped before it is laid out,
+ * so the only escape sequences in the output are the colours added here.
+ */
+export function renderText(given: Plan, opts: TextOptions): string {
+  const plan = escapeStrings(given);
   const c = palette(opts.color);
   const out: string[] = [];
-  if (opts.header) out.push(c.bold(opts.header));
-  if (opts.readSummary) out.push(opts.readSummary);
+  if (opts.header) out.push(c.bold(terminalText(opts.header)));
+  if (opts.readSummary) out.push(terminalText(opts.readSummary));
   if (out.length > 0) out.push('');
   const warnings = plan.warnings.map((w) => `${c.yellow('Warning:')} ${w}`);
 

@@ -1,4 +1,5 @@
 import type { Plan } from '../model/plan.js';
+import { terminalText } from './safe-text.js';
 
 /** "Plan: 1 to add, 3 to change, 1 to remove. 1 destructive — apply needs --allow-destructive." */
 export function summaryLine(plan: Plan): string {
@@ -16,8 +17,9 @@ export function effortLine(plan: Plan): string {
   return `Apply will make about ${plan.apiCalls} API call${plan.apiCalls === 1 ? '' : 's'}.`;
 }
 
-export function noChangesLine(plan: Plan): string {
-  return `No changes. Live state matches ${plan.manifest.file}.`;
+/** `quote` renders the manifest's name: escaped for a terminal by default, for Markdown in a comment. */
+export function noChangesLine(plan: Plan, quote: (text: string) => string = terminalText): string {
+  return `No changes. Live state matches ${quote(plan.manifest.file)}.`;
 }
 
 export function brakeLine(plan: Plan): string | null {

@@ -4,7 +4,8 @@ import { preflight } from '../../apply/preflight.js';
 import { displayName, loadManifest } from '../../manifest/load-manifest.js';
 import type { Desired } from '../../model/desired.js';
 import type { Live } from '../../model/live.js';
-import { ApplyStopped, UserError } from '../../model/errors.js';
+import { ApplyStopped, escapeControls, UserError } from '../../model/errors.js';
+import { redactSecrets } from '../../provider/redactor.js';
 import type { Plan, Step } from '../../model/plan.js';
 import { readPlanFile, renderText } from '../../render/index.js';
 import type { Io } from '../io.js';
@@ -85,14 +86,15 @@ export async function applyCommand(opts: ApplyCommandOptions, io: Io): Promise<n
       confirmManual: io.interactive && !opts.autoApprove ? (step, lines) => confirmManual(step, lines, io) : undefined,
       signal: stop.signal,
       onEvent: (e: ApplyEvent) => {
-        if (opts.json) io.out(`${JSON.stringify(e)}\n`);
+        if (opts.json) io.out(`${redactSecrets(JSON.stringify(e))}\n`);
         else if (e.type !== 'summary') {
+          // Escaped by the formatter (remote text); a secret Zoho echoed back is masked here.
           const line = formatStepLine(e, { color: io.color });
-          if (line) io.err(`${line}\n`);
+          if (line) io.err(`${redactSecrets(line)}\n`);
         }
       },
     });
-    io.err(`${formatSummary(result, plan)}\n`);
+    io.err(`${redactSecrets(formatSummary(result, plan))}\n`);
     if (result.ok) return 0;
     const reason: unknown = stop.signal.reason;
     return result.stopped && reason instanceof ApplyStopped && reason.signal ? EXIT[reason.signal] : 1;
@@ -184,7 +186,7 @@ async function planToApply(
 }
 
 async function confirmManual(step: Step, lines: string[], io: Io): Promise<boolean> {
-  io.err(`\nManual step: ${step.id} (Zoho has no API for it). In Zoho CRM:\n`);
+  io.err(`\nManual step: ${escapeControls(step.id)} (Zoho has no API for it). In Zoho CRM:\n`);
   for (const l of lines) io.err(`  ${l}\n`);
   const answer = await io.ask("Type 'done' when it is done (anything else stops here): ");
   return answer.trim() === 'done';

@@ -1,11 +1,14 @@
 import { liveToManifest } from '../../manifest/export-manifest.js';
+import { escapeControls } from '../../model/errors.js';
 import type { Io } from '../io.js';
 import { progressBar } from '../progress.js';
 import { openTarget, type TargetFlags } from '../target.js';
-import { writeOutputFile } from '../write-output.js';
+import { checkOutputPath, writeOutputFile } from '../write-output.js';
 
 /** `zpi export`: the live integration as a manifest that validates and plans to zero changes. */
 export async function exportCommand(opts: TargetFlags & { output?: string }, io: Io): Promise<number> {
+  // A link or special file as -o is refused before Zoho is read, not after.
+  if (opts.output) checkOutputPath(opts.output);
   const target = await openTarget(opts, io);
   try {
     const bar = progressBar(io, 'reading users');
@@ -17,7 +20,7 @@ export async function exportCommand(opts: TargetFlags & { output?: string }, io:
     }
     if (opts.output) {
       writeOutputFile(opts.output, text);
-      io.err(`Wrote ${opts.output} (org ${live.org.id}). The ZSC key is referenced as \${ZPI_ZSC_KEY}, never stored.\n`);
+      io.err(`Wrote ${escapeControls(opts.output)} (org ${escapeControls(live.org.id)}). The ZSC key is referenced as \${ZPI_ZSC_KEY}, never stored.\n`);
     } else {
       io.out(text);
     }

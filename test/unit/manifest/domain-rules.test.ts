@@ -82,11 +82,16 @@ describe('parseManifest: ${NAME} references', () => {
     expect(problems(edit('${ZPI_ZSC_KEY}', '"${}"'))).toEqual([
       '6:11: empty reference "${}": name an environment variable, like ${ZPI_ZSC_KEY}',
     ]);
-    expect(problems(edit('${ZPI_ZSC_KEY}', '${lower-case}'))).toEqual([
-      '6:11: invalid reference "${lower-case}": variable names are upper-case letters, digits and _ (like ${ZPI_ZSC_KEY})',
+    // In zscKey a malformed reference may hold the pasted key itself: nothing of it is repeated.
+    const hidden = '6:11: zscKey must be a ${NAME} reference to an environment variable; the value given is not shown';
+    expect(problems(edit('${ZPI_ZSC_KEY}', '${lower-case}'))).toEqual([hidden]);
+    expect(problems(edit('${ZPI_ZSC_KEY}', '${ZPI_ZSC_KEY'))).toEqual([hidden]);
+    expect(problems(edit('${ZPI_ZSC_KEY}', '${lower-case}', edit('name: acme-projects', 'name: ${lower-case}')))).toEqual([
+      '5:9: invalid reference "${lower-case}": variable names are upper-case letters, digits and _ (like ${ZPI_ZSC_KEY})',
+      hidden,
     ]);
-    expect(problems(edit('${ZPI_ZSC_KEY}', '${ZPI_ZSC_KEY'))).toEqual([
-      '6:11: unclosed reference "${ZPI_ZSC_KEY": add the closing } (like ${ZPI_ZSC_KEY})',
+    expect(problems(edit('name: acme-projects', 'name: ${PORTAL'))).toEqual([
+      '5:9: unclosed reference "${PORTAL": add the closing } (like ${ZPI_ZSC_KEY})',
     ]);
     expect(problems(edit('owner@acme.com', '${owner}'))).toEqual([
       '7:13: invalid reference "${owner}": variable names are upper-case letters, digits and _ (like ${ZPI_ZSC_KEY})',

@@ -1,5 +1,5 @@
 import { spawn, execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync, truncateSync } from 'node:fs';
+import { chmodSync, closeSync, constants, mkdtempSync, openSync, rmSync, writeFileSync, writeSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -84,23 +84,53 @@ describe('loadManifest / validateFiles: the file edge', () => {
     expect(validateFiles([warn])).toEqual([]);
   });
 
-  it('reads a pipe, as /dev/stdin is when zpi export | zpi validate /dev/stdin', async () => {
+  it('refuses a named pipe by name at once, with no writer to wait for', () => {
     const fifo = join(dir, 'pipe');
     execFileSync('mkfifo', [fifo]);
-    const writer = spawn('sh', ['-c', `printf '%s' "$0" > "${fifo}"`, VALID]);
-    const read = readSource(fifo);
-    await new Promise((resolve) => writer.on('close', resolve));
-    if (!('bytes' in read)) throw new Error(read.error);
-    expect(Buffer.from(read.bytes).toString('utf8')).toBe(VALID);
+    const start = performance.now();
+    expect(readSource(fifo)).toEqual({
+      error: 'cannot read file: it is a FIFO (named pipe), not a file (to read a pipe, use - for standard input)',
+    });
+    expect(performance.now() - start).toBeLessThan(1000);
+  });
+
+  // A pipe zpi is handed open (/dev/stdin, <(zpi export) as /dev/fd/63) is read as before.
+  it('reads a pipe passed as an open descriptor, as <(zpi export) is', () => {
+    const fifo = join(dir, 'open-pipe');
+    execFileSync('mkfifo', [fifo]);
+    const r = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const w = openSync(fifo, constants.O_WRONLY);
+    writeSync(w, VALID);
+    closeSync(w);
+    try {
+      const read = readSource(`/dev/fd/${r}`);
+      if (!('bytes' in read)) throw new Error(read.error);
+      expect(Buffer.from(read.bytes).toString('utf8')).toBe(VALID);
+    } finally {
+      closeSync(r);
+    }
   });
 
   it('stops reading a pipe past 5 MB', async () => {
     const fifo = join(dir, 'bigpipe');
     execFileSync('mkfifo', [fifo]);
+    const r = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    // Held open so the reader never sees end-of-file before the writer below starts.
+    const w = openSync(fifo, constants.O_WRONLY);
     const writer = spawn('sh', ['-c', `head -c 7000000 /dev/zero > "${fifo}"`]);
-    const read = readSource(fifo);
-    writer.kill();
-    await new Promise((resolve) => writer.on('close', resolve));
-    expect(read).toEqual({ error: 'file is too large (over 5 MB, stopped reading): a manifest must be under 5 MB' });
+    try {
+      const read = readSource(`/dev/fd/${r}`);
+      expect(read).toEqual({ error: 'file is too large (over 5 MB, stopped reading): a manifest must be under 5 MB' });
+    } finally {
+      writer.kill();
+      closeSync(w);
+      closeSync(r);
+      await new Promise((resolve) => writer.on('close', resolve));
+    }
+  });
+
+  it('refuses a device by name, without reading it', () => {
+    expect(readSource('/dev/zero')).toEqual({ error: 'cannot read file: it is a device, not a file' });
+    expect(readSource('/dev/null')).toEqual({ error: 'cannot read file: it is a device, not a file' });
   });
 });

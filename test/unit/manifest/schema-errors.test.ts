@@ -103,7 +103,8 @@ describe('parseManifest: schema errors, mapped to the YAML node', () => {
     expect(problems('- apiVersion: zpi/v1\n')).toEqual([
       '1:1: the manifest must be a mapping of apiVersion, kind, org… (got a list)',
     ]);
-    expect(problems('zpi\n')).toEqual(['1:1: the manifest must be a mapping of apiVersion, kind, org… (got "zpi")']);
+    // A scalar file (a .env, a pasted key) is not repeated: it may be a secret given by mistake.
+    expect(problems('zpi\n')).toEqual(['1:1: not a zpi manifest: expected a mapping of apiVersion, kind, org…, got text; its content is not shown']);
   });
 
   it('reports every error, sorted by position, each once', () => {

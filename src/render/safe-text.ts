@@ -1,0 +1,51 @@
+import { escapeControls, HAS_CONTROL } from '../model/errors.js';
+
+/**
+ * Text that came from the remote (org, portal and profile names, emails, Zoho's messages) or from a
+ * file, made safe to print: control characters, line breaks and bidi overrides escaped, so a name
+ * cannot move the cursor, retitle the terminal, clear the screen or hide text (DESIGN §4).
+ */
+export const terminalText = escapeControls;
+
+/**
+ * A copy of `value` with every string in it passed through terminalText; the renderers call it once
+ * on the plan they are given, so no name reaches the output unescaped whichever line prints it.
+ * Objects without a string needing it are returned as they are (no copy for the common case).
+ */
+export function escapeStrings<T>(value: T): T {
+  return (needsEscape(value) ? copyEscaped(value) : value) as T;
+}
+
+function needsEscape(v: unknown): boolean {
+  if (typeof v === 'string') return HAS_CONTROL.test(v);
+  if (Array.isArray(v)) return v.some(needsEscape);
+  if (v !== null && typeof v === 'object') return Object.entries(v).some(([k, x]) => HAS_CONTROL.test(k) || needsEscape(x));
+  return false;
+}
+
+function copyEscaped(v: unknown): unknown {
+  if (typeof v === 'string') return escapeControls(v);
+  if (Array.isArray(v)) return v.map(copyEscaped);
+  if (v !== null && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      // defineProperty: a key such as __proto__ stays data.
+      Object.defineProperty(out, escapeControls(k), { value: copyEscaped(x), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+  return v;
+}
+
+// Characters that would let a name start HTML (`</details>`, `<!-- zpi-plan -->`), end a table cell
+// (`|`), open or close a code span (`` ` ``), make a link (`[…](…)`), emphasis (`*`) or an escape (`\`).
+const MARKDOWN_SPECIAL = /[\\`|<>[\]*]/g;
+
+/**
+ * Remote or file text for Markdown outside a code block (table cells, the heading line, Setup
+ * instructions): controls escaped first, then every character Markdown or HTML would act on
+ * backslash-escaped, so the text renders literally and cannot end the cell, the code span or the fold.
+ */
+export function markdownText(text: string): string {
+  return escapeControls(text).replace(MARKDOWN_SPECIAL, (c) => `\\${c}`);
+}
