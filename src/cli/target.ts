@@ -53,7 +53,7 @@ export async function openTarget(flags: TargetFlags, io: Io, manifestDc?: string
  * in the data centre from ZOHO_DC or the manifest.
  */
 async function connect(flags: TargetFlags, io: Io, manifestDc?: string): Promise<OpenTarget> {
-  const { checkTransport, createZohoProvider, credentialsFromEnv, isLoopbackHost } = await import('../provider/index.js');
+  const { checkTransport, createZohoProvider, credentialsFromEnv, isLoopbackHost, limitsFromEnv } = await import('../provider/index.js');
   const env = io.env;
   const endpoint = flags.endpoint ?? (flags.sandbox ? undefined : env.ZPI_ENDPOINT || undefined);
   const fromEnv = credentialsFromEnv(env);
@@ -71,7 +71,15 @@ async function connect(flags: TargetFlags, io: Io, manifestDc?: string): Promise
     );
   }
   // ZPI_RETRIES / ZPI_RETRY_MIN_MS / ZPI_RETRY_MAX_MS tune the reads' retries too, not only apply's steps.
-  const common = { concurrency: flags.concurrency ?? 5, insecureHttp: Boolean(flags.insecureHttp), retry: retryPolicyFromEnv(env) };
+  // ZPI_CALL_TIMEOUT, ZPI_READ_DEADLINE, ZPI_MAX_RESPONSE_BYTES, ZPI_MAX_USER_PAGES bound a hostile remote;
+  // a slow answer or a retry's wait is said on stderr, so a stalled run is never silent.
+  const common = {
+    concurrency: flags.concurrency ?? 5,
+    insecureHttp: Boolean(flags.insecureHttp),
+    retry: retryPolicyFromEnv(env),
+    ...limitsFromEnv(env),
+    onWait: (line: string) => io.err(`${line}\n`),
+  };
 
   if (flags.sandbox || (!endpoint && !haveCreds)) {
     if (!flags.sandbox) {

@@ -1,4 +1,4 @@
-import { UserError } from '../model/errors.js';
+import { UserError, ZohoApiError } from '../model/errors.js';
 
 /** Base URLs (no trailing slash) of the three Zoho services zpi talks to. */
 export interface Endpoints {
@@ -101,10 +101,50 @@ export function checkTransport(raw: string, insecureHttp: boolean, what = 'URL')
 }
 
 /**
- * The token answer's `api_domain` decides the CRM API base (Zoho may route an org to another host).
- * It gets the same transport check, so a tampered answer cannot send the token over plain http.
+ * Hosts a data centre's token answer may name as `api_domain`: the domain itself or a subdomain
+ * (Zoho may route an org to crm2.zohoapis.eu and the like). Canada serves under zohocloud.ca too.
  */
-export function applyApiDomain(endpoints: Endpoints, apiDomain: unknown, insecureHttp: boolean): Endpoints {
-  if (endpoints.fixed || typeof apiDomain !== 'string' || apiDomain === '') return endpoints;
-  return { ...endpoints, api: checkTransport(apiDomain, insecureHttp, 'api_domain') };
+export const API_DOMAINS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  Object.entries(DATA_CENTRES).map(([name, d]) => [name, [new URL(d.api).hostname.replace(/^www\./, ''), ...(name === 'ca' ? ['zohocloud.ca'] : [])]]),
+);
+
+/**
+ * The token answer's `api_domain` decides the CRM API base (Zoho may route an org to another host),
+ * and the access token goes with every call there: a tampered or hostile token answer must not send it
+ * elsewhere. So it must be https on a Zoho API host of the data centre the accounts host belongs to,
+ * on the default port; with one endpoint for everything (`fixed`) it must be that endpoint's origin.
+ * Otherwise a non-retryable ZohoApiError names the refused origin, before any call goes there.
+ */
+export function applyApiDomain(endpoints: Endpoints, apiDomain: unknown, _insecureHttp = false): Endpoints {
+  if (typeof apiDomain !== 'string' || apiDomain === '') return endpoints;
+  let url: URL | undefined;
+  try {
+    url = new URL(apiDomain);
+  } catch {
+    url = undefined;
+  }
+  const shown = url ? url.origin : JSON.stringify(apiDomain.slice(0, 80));
+  const refuse = (expected: string): never => {
+    throw new ZohoApiError(
+      0,
+      'UNTRUSTED_API_DOMAIN',
+      `refusing api_domain ${shown} from the token answer: ${expected}; zpi sends no call there`,
+      false,
+    );
+  };
+  const plain = url !== undefined && !url.username && !url.password && !url.search && !url.hash && /^\/?$/.test(url.pathname);
+  if (endpoints.fixed) {
+    const origin = new URL(endpoints.api).origin;
+    if (!url || !plain || url.origin !== origin) return refuse(`with --endpoint every call goes to ${origin}`);
+    return endpoints;
+  }
+  const dc = Object.keys(DATA_CENTRES).find((name) => DATA_CENTRES[name]?.accounts === endpoints.accounts);
+  const domains = dc ? API_DOMAINS[dc] ?? [] : [];
+  const host = url?.hostname.toLowerCase() ?? '';
+  const ok = url?.protocol === 'https:' && plain && url.port === '' && domains.some((d) => host === d || host.endsWith(`.${d}`));
+  if (!ok || !url) {
+    const why = dc ? `not an https Zoho API host of data centre ${dc} (${domains.map((d) => `*.${d}`).join(', ')})` : `${new URL(endpoints.accounts).host} is no Zoho data centre's accounts host`;
+    return refuse(why);
+  }
+  return { ...endpoints, api: url.origin };
 }

@@ -53,25 +53,26 @@ export class AccessTokens {
   #inFlight: Promise<string> | undefined;
   #refreshes = 0;
 
+  /** `grant` gets the signal of the call that needed the token: a read's deadline stops the grant too. */
   constructor(
-    private readonly grant: () => Promise<TokenGrant>,
+    private readonly grant: (signal?: AbortSignal) => Promise<TokenGrant>,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** A token believed valid; refreshes first when there is none or it is about to expire. */
-  current(): Promise<string> {
+  current(signal?: AbortSignal): Promise<string> {
     if (this.#token !== undefined && this.now() < this.#expiresAt) return Promise.resolve(this.#token);
-    return this.#refresh();
+    return this.#refresh(signal);
   }
 
   /**
    * Called after `stale` was refused as INVALID_TOKEN. If another call already replaced it, that
    * token is used; otherwise one refresh is made (shared with any concurrent caller).
    */
-  renew(stale: string): Promise<string> {
+  renew(stale: string, signal?: AbortSignal): Promise<string> {
     if (this.#token !== undefined && this.#token !== stale) return Promise.resolve(this.#token);
     this.#token = undefined;
-    return this.#refresh();
+    return this.#refresh(signal);
   }
 
   /** How many refresh grants were requested (for tests and stats). */
@@ -79,11 +80,11 @@ export class AccessTokens {
     return this.#refreshes;
   }
 
-  #refresh(): Promise<string> {
+  #refresh(signal?: AbortSignal): Promise<string> {
     if (this.#inFlight) return this.#inFlight;
     this.#refreshes++;
     const started = this.now();
-    this.#inFlight = this.grant()
+    this.#inFlight = this.grant(signal)
       .then((g) => {
         // Renew early: a tenth of the lifetime, at most a minute, so a call never leaves with a dying token.
         const ttl = g.expiresInSec * 1000;

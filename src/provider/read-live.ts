@@ -14,12 +14,17 @@ export const PATHS = {
 } as const;
 
 export const USERS_PER_PAGE = 200;
-// A server that keeps saying more_records must not keep zpi paging forever (200 × 1000 users).
-const MAX_PAGES = 1000;
 
 /** GETs and maps; a body that does not fit the documented shape becomes INVALID_RESPONSE. */
-async function getMapped<T>(client: ZohoClient, host: 'api' | 'projects', path: string, map: (b: unknown) => T, query?: Record<string, string>): Promise<T> {
-  const answer = await client.get(host, path, query);
+async function getMapped<T>(
+  client: ZohoClient,
+  host: 'api' | 'projects',
+  path: string,
+  map: (b: unknown) => T,
+  query: Record<string, string> | undefined,
+  signal: AbortSignal,
+): Promise<T> {
+  const answer = await client.get(host, path, query, signal);
   try {
     return map(answer.body);
   } catch (err) {
@@ -32,16 +37,21 @@ async function getMapped<T>(client: ZohoClient, host: 'api' | 'projects', path: 
  * Reads everything plan() needs, at the floor: one call each for the org, the current user, the
  * profiles, the portals and the integration's settings, and one per 200 users. The independent reads
  * run concurrently (the pacer keeps them under Zoho's limits); the first user page goes first, as it
- * says how many users there are, and the remaining pages then run concurrently.
+ * says how many users there are, and the remaining pages then run concurrently. All of it runs under
+ * the client's read deadline.
  */
-export async function readLive(client: ZohoClient, options: ReadOptions = {}): Promise<Live> {
+export function readLive(client: ZohoClient, options: ReadOptions = {}): Promise<Live> {
+  return client.withDeadline('reading the live state', (signal) => readAll(client, options, signal));
+}
+
+async function readAll(client: ZohoClient, options: ReadOptions, signal: AbortSignal): Promise<Live> {
   const [org, users, currentUser, profiles, portals, integration] = await Promise.all([
-    getMapped(client, 'api', PATHS.org, mapOrg),
-    readUsers(client, options.onProgress),
-    getMapped(client, 'api', PATHS.users, mapCurrentUser, { type: 'CurrentUser' }),
-    getMapped(client, 'api', PATHS.profiles, mapProfiles),
-    getMapped(client, 'projects', PATHS.portals, mapPortals),
-    readIntegration(client).catch((err: unknown) => err as Error),
+    getMapped(client, 'api', PATHS.org, mapOrg, undefined, signal),
+    readUsers(client, signal, options.onProgress),
+    getMapped(client, 'api', PATHS.users, mapCurrentUser, { type: 'CurrentUser' }, signal),
+    getMapped(client, 'api', PATHS.profiles, mapProfiles, undefined, signal),
+    getMapped(client, 'projects', PATHS.portals, mapPortals, undefined, signal),
+    readIntegration(client, signal).catch((err: unknown) => err as Error),
   ]);
   if (integration instanceof Error) {
     // A non-admin is refused the settings read; say why in the words of the domain rule, not as a bare 403.
@@ -62,30 +72,53 @@ export async function readLive(client: ZohoClient, options: ReadOptions = {}): P
  * The integration's settings are zpi's model of a Setup screen (WIRE.md B). Real Zoho has no such
  * endpoint and answers 404; an emulator without it answers 501. Either means: manual steps.
  */
-async function readIntegration(client: ZohoClient): Promise<LiveIntegration | null> {
+async function readIntegration(client: ZohoClient, signal: AbortSignal): Promise<LiveIntegration | null> {
   try {
-    return await getMapped(client, 'api', PATHS.integration, mapIntegration);
+    return await getMapped(client, 'api', PATHS.integration, mapIntegration, undefined, signal);
   } catch (err) {
     if (err instanceof ZohoApiError && (err.status === 404 || err.status === 501)) return null;
     throw err;
   }
 }
 
-async function readUsers(client: ZohoClient, onProgress?: (done: number, total: number) => void): Promise<LiveUser[]> {
+/**
+ * All users, page by page, with bounds a hostile or broken server cannot talk zpi out of: a page
+ * holds at most per_page users, every page brings a user not read before, and paging stops at
+ * ceil(count / per_page) + 1 pages when info.count gave a total, at limits.maxUserPages in any case.
+ */
+async function readUsers(client: ZohoClient, signal: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<LiveUser[]> {
   const interner = new UserInterner();
-  const page = (n: number) =>
-    getMapped(client, 'api', PATHS.users, (b) => mapUsersPage(b, interner), { type: 'AllUsers', page: String(n), per_page: String(USERS_PER_PAGE) });
-  const pages = [await page(1)];
-  const first = pages[0] as Awaited<ReturnType<typeof page>>;
+  const ctx = client.errorContext('GET', PATHS.users);
+  const maxPages = client.limits.maxUserPages;
+  const seen = new Map<string, LiveUser>();
+  const page = async (n: number) => {
+    const query = { type: 'AllUsers', page: String(n), per_page: String(USERS_PER_PAGE) };
+    const p = await getMapped(client, 'api', PATHS.users, (b) => mapUsersPage(b, interner), query, signal);
+    if (p.users.length > USERS_PER_PAGE) throw malformedAnswer(ctx, 200, `page ${n} holds ${p.users.length} users for per_page=${USERS_PER_PAGE}`);
+    return p;
+  };
+  /** Keeps each id once (a user can shift across a page boundary while we read); refuses a page with nothing new. */
+  const keep = (p: Awaited<ReturnType<typeof page>>, n: number): void => {
+    const before = seen.size;
+    for (const u of p.users) if (!seen.has(u.id)) seen.set(u.id, u);
+    if (p.users.length > 0 && seen.size === before) throw malformedAnswer(ctx, 200, `page ${n} repeats users already read; zpi stops paging there`);
+  };
+  const first = await page(1);
+  keep(first, 1);
   // Zoho's info.count is the page's count in some APIs and the total in others: trust it as a total
   // only when it is larger than the first page. Otherwise follow more_records one page at a time.
   const total = first.count !== undefined && first.count > first.users.length ? first.count : undefined;
+  const limit = total === undefined ? maxPages : Math.ceil(total / USERS_PER_PAGE) + 1;
+  if (limit > maxPages) {
+    throw new ZohoApiError(200, 'TOO_MANY_PAGES', `GET ${PATHS.users}: info.count says ${total} users, more than ${maxPages} pages of ${USERS_PER_PAGE}; zpi reads no more (ZPI_MAX_USER_PAGES)`, false);
+  }
   let done = first.users.length;
   onProgress?.(done, total ?? done);
+  let pages = 1;
+  let last = first;
   if (total !== undefined) {
-    const count = Math.min(Math.ceil(total / USERS_PER_PAGE), MAX_PAGES);
     const rest = await Promise.all(
-      Array.from({ length: count - 1 }, (_, i) =>
+      Array.from({ length: Math.ceil(total / USERS_PER_PAGE) - 1 }, (_, i) =>
         page(i + 2).then((p) => {
           done += p.users.length;
           onProgress?.(done, total);
@@ -93,18 +126,20 @@ async function readUsers(client: ZohoClient, onProgress?: (done: number, total: 
         }),
       ),
     );
-    pages.push(...rest);
+    rest.forEach((p, i) => keep(p, i + 2));
+    pages += rest.length;
+    last = rest.at(-1) ?? first;
   }
   // Sequential tail: no total given, or users were added while we read.
-  let last = pages[pages.length - 1] ?? first;
-  while (last.more && last.users.length > 0 && pages.length < MAX_PAGES) {
-    last = await page(pages.length + 1);
-    pages.push(last);
+  while (last.more && last.users.length > 0) {
+    if (pages >= limit) {
+      const bound = total === undefined ? `${maxPages} pages (ZPI_MAX_USER_PAGES)` : `${pages} pages, though info.count said ${total} users`;
+      throw new ZohoApiError(200, 'TOO_MANY_PAGES', `GET ${PATHS.users}: still more_records after ${bound}; zpi stops paging there`, false);
+    }
+    last = await page(++pages);
+    keep(last, pages);
     done += last.users.length;
     onProgress?.(done, Math.max(done, total ?? done));
   }
-  // A user can shift across a page boundary while we read; keep each id once.
-  const seen = new Map<string, LiveUser>();
-  for (const p of pages) for (const u of p.users) if (!seen.has(u.id)) seen.set(u.id, u);
   return [...seen.values()];
 }

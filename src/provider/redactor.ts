@@ -9,10 +9,12 @@ const MASK = '***';
  */
 function encodedForms(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
+  // Some JSON encoders (PHP's json_encode, some Java ones) also write "/" as "\/".
+  const slashJson = json.replace(/\//g, '\\/');
   const asciiJson = json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const uri = encodeURIComponent(secret);
   const form = new URLSearchParams({ s: secret }).toString().slice(2);
-  const forms = [secret, json, asciiJson, uri, uri.replace(/%20/g, '+'), form];
+  const forms = [secret, json, slashJson, asciiJson, uri, uri.replace(/%20/g, '+'), form];
   const lower = forms.map((f) => f.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
   return [...new Set([...forms, ...lower])];
 }

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
 import { ZohoApiError } from '../model/errors.js';
 
@@ -49,38 +48,60 @@ export function isRetryable(err: unknown): err is ZohoApiError {
   return err instanceof ZohoApiError && err.retryable && !exhausted.has(err);
 }
 
+/**
+ * The wait before the retry that follows `retriesConsumed` earlier retries: exponential backoff with
+ * jitter (p-retry's formula), and never shorter than the server's Retry-After (capped by maxRetryAfterMs).
+ * Computed here rather than inside p-retry so the caller can be told how long the wait will be.
+ */
+export function retryDelay(policy: RetryPolicy, retriesConsumed: number, retryAfterMs?: number): number {
+  const jitter = policy.randomize ? 1 + Math.random() : 1;
+  const backoff = Math.min(Math.round(jitter * policy.minTimeoutMs * policy.factor ** retriesConsumed), policy.maxTimeoutMs);
+  return retryAfterMs === undefined ? backoff : Math.max(backoff, Math.min(retryAfterMs, policy.maxRetryAfterMs));
+}
+
+/** Resolves after ms; an aborted signal rejects at once with the signal's reason. */
+function wait(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason as unknown);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason as unknown);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
 /**
  * Runs fn, retrying retryable ZohoApiErrors with exponential backoff and jitter (p-retry).
  * When the error carries retryAfterMs, the wait before the next attempt is at least that long
  * (capped by maxRetryAfterMs). Any other error, and p-retry's AbortError, stops at once and is
- * rethrown as is. onRetry runs before each retry's wait with the error and the failed attempt's number
- * (1-based); a throw from it stops retrying. An aborted `signal` ends the wait for the next attempt
- * at once and rejects with the signal's reason (the attempt in flight is not cut short).
+ * rethrown as is. onRetry runs before each retry's wait with the error, the failed attempt's number
+ * (1-based) and the wait about to start in ms; a throw from it stops retrying. An aborted `signal` ends
+ * the wait for the next attempt at once and rejects with the signal's reason (the attempt in flight is
+ * not cut short).
  */
 export function withRetry<T>(
   fn: (attempt: number) => Promise<T>,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-  onRetry?: (err: ZohoApiError, attempt: number) => void,
+  onRetry?: (err: ZohoApiError, attempt: number, delayMs: number) => void,
   signal?: AbortSignal,
 ): Promise<T> {
   const run = pRetry(fn, {
     ...(signal && { signal }),
     retries: policy.retries,
-    minTimeout: policy.minTimeoutMs,
-    maxTimeout: policy.maxTimeoutMs,
-    factor: policy.factor,
-    randomize: policy.randomize,
+    // p-retry's own wait is zero: the wait happens in onFailedAttempt, where its length is known.
+    minTimeout: 0,
+    maxTimeout: 0,
     shouldRetry: ({ error }) => isRetryable(error),
     onFailedAttempt: async ({ error, attemptNumber, retriesLeft, retriesConsumed }) => {
       if (retriesLeft <= 0 || !isRetryable(error)) return;
-      onRetry?.(error, attemptNumber);
-      if (error.retryAfterMs === undefined) return;
-      // p-retry waits its own backoff after this hook; top it up to the server's Retry-After.
-      // The backoff without jitter is its lower bound, so the total is never shorter than asked.
-      const backoff = Math.min(policy.minTimeoutMs * policy.factor ** retriesConsumed, policy.maxTimeoutMs);
-      const extra = Math.min(error.retryAfterMs, policy.maxRetryAfterMs) - backoff;
-      if (extra > 0) await sleep(extra, undefined, signal && { signal });
+      const delay = retryDelay(policy, retriesConsumed, error.retryAfterMs);
+      onRetry?.(error, attemptNumber, delay);
+      await wait(delay, signal);
     },
   });
   return run.catch((err: unknown) => {

@@ -1,4 +1,4 @@
-import { UserError, type ZohoApiError } from '../model/errors.js';
+import { UserError, ZohoApiError } from '../model/errors.js';
 import type { Endpoints, HostKind } from './endpoints.js';
 import { applyApiDomain } from './endpoints.js';
 import type { TokenGrant, ZohoCredentials } from './oauth-token.js';
@@ -9,7 +9,7 @@ import { maskQuery, Redactor } from './redactor.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { retryPolicy, withRetry } from './retry-policy.js';
 import type { ErrorContext, HttpAnswer } from './zoho-error.js';
-import { errorFromFetchFailure, errorFromResponse, malformedAnswer, parseJson } from './zoho-error.js';
+import { answerTooLarge, errorFromFetchFailure, errorFromResponse, formatDuration, malformedAnswer, parseJson, redirectRefused } from './zoho-error.js';
 
 export interface ZohoClientOptions {
   endpoints: Endpoints;
@@ -18,14 +18,24 @@ export interface ZohoClientOptions {
   insecureHttp?: boolean;
   /** Calls in flight at once; default 5 (CRM's lowest edition limit). */
   concurrency?: number;
-  /** Per-request timeout (headers and body), default 30 s. */
+  /** Per-call timeout (headers and body), default 30 s (ZPI_CALL_TIMEOUT). */
   timeoutMs?: number;
+  /** Deadline for one read() or readLinks(), retries and token grant included; default 110 s (ZPI_READ_DEADLINE). */
+  readDeadlineMs?: number;
+  /** Cap on one answer's body; default 32 MiB (ZPI_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
+  /** Cap on AllUsers pages in one read; default 5,000 (1M users; ZPI_MAX_USER_PAGES). */
+  maxUserPages?: number;
+  /** How long an answer may keep us waiting before onWait hears of it (then every twice that); default 5 s. */
+  waitNoticeMs?: number;
+  /** Lines for the person waiting (the CLI prints them on stderr): slow answers and retry waits. */
+  onWait?: (line: string) => void;
   retry?: Partial<RetryPolicy>;
   /** Retry writes on retryable errors too. Off by default: the executor retries whole steps and counts them. */
   retryWrites?: boolean;
   /** Zoho Projects call budget; default 90 calls per 120 s. */
   projectsBudget?: CallBudget;
-  /** The pacer's clock (tests move it on instead of waiting two minutes); default Date.now. */
+  /** The pacer's clock, also for "so far" in onWait lines (tests move it on instead of waiting); default Date.now. */
   now?: () => number;
   /** Debug lines: method, host kind, path, status, ms. Never a secret or a body. */
   log?: (line: string) => void;
@@ -43,6 +53,8 @@ export interface ZohoRequest {
   query?: Record<string, string>;
   /** Sent as JSON. */
   body?: unknown;
+  /** Aborted (a read's deadline): the call is cancelled and no retry starts; rejects with the reason. */
+  signal?: AbortSignal;
 }
 
 /** A 2xx answer; body is undefined for 204 / an empty body. */
@@ -62,7 +74,22 @@ export interface ClientStats {
   maxInFlight: number;
 }
 
+export interface ClientLimits {
+  callTimeoutMs: number;
+  readDeadlineMs: number;
+  maxResponseBytes: number;
+  maxUserPages: number;
+  waitNoticeMs: number;
+}
+
+/** Zoho answers in well under a second; 30 s is a host that is not going to answer. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** A silent server: named on stderr after 5 s, given up on within two minutes (issue "Hostile remotes"). */
+export const DEFAULT_READ_DEADLINE_MS = 110_000;
+/** Zoho's largest answer zpi asks for is a page of 200 users, well under 1 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 2 ** 20;
+export const DEFAULT_MAX_USER_PAGES = 5_000;
+export const DEFAULT_WAIT_NOTICE_MS = 5_000;
 
 /**
  * The HTTP client for Zoho: OAuth refresh-token flow, pacing, timeouts, retries of reads, and one
@@ -77,6 +104,9 @@ export class ZohoClient {
   readonly #redactor = new Redactor();
   readonly #fetch: typeof fetch;
   readonly #counts = { accounts: 0, api: 0, projects: 0, retries: 0, throttled: 0 };
+  /** Calls started and not settled ("GET /crm/v8/users" → how many), for the deadline's message. */
+  readonly #pending = new Map<string, number>();
+  readonly limits: Readonly<ClientLimits>;
 
   constructor(opts: ZohoClientOptions) {
     const missing = (['clientId', 'clientSecret', 'refreshToken'] as const).filter((k) => !opts.credentials[k]);
@@ -89,9 +119,16 @@ export class ZohoClient {
       budgets: { projects: opts.projectsBudget ?? DEFAULT_PROJECTS_BUDGET },
       ...(opts.now !== undefined ? { now: opts.now } : {}),
     });
-    this.#tokens = new AccessTokens(() => this.#grant());
+    this.#tokens = new AccessTokens((signal) => this.#grant(signal));
     this.#fetch = opts.fetch ?? globalThis.fetch;
-    for (const s of Object.values(opts.credentials)) this.#redactor.add(s);
+    this.limits = {
+      callTimeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      readDeadlineMs: opts.readDeadlineMs ?? DEFAULT_READ_DEADLINE_MS,
+      maxResponseBytes: opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      maxUserPages: opts.maxUserPages ?? DEFAULT_MAX_USER_PAGES,
+      waitNoticeMs: opts.waitNoticeMs ?? DEFAULT_WAIT_NOTICE_MS,
+    };
+    for (const s of Object.values(opts.credentials)) this.addSecret(s);
   }
 
   get endpoints(): Endpoints {
@@ -100,6 +137,7 @@ export class ZohoClient {
 
   /** Masks a value in every later message and log line (the provider registers ZSC keys). */
   addSecret(secret: string): void {
+    // The Redactor masks its encoded forms too (JSON, URL, form bodies).
     this.#redactor.add(secret);
   }
 
@@ -125,13 +163,41 @@ export class ZohoClient {
 
   /** One call; throws ZohoApiError for anything but 2xx. Reads (and writes if retryWrites) are retried. */
   request(req: ZohoRequest): Promise<ZohoAnswer> {
+    const what = `${req.method} ${req.path}`;
     const retry = req.method === 'GET' || this.#opts.retryWrites === true;
-    if (!retry) return this.#once(req);
-    return withRetry(() => this.#once(req), this.#policy, this.#onRetry(`${req.method} ${req.path}`));
+    if (!retry) return this.#track(what, () => this.#once(req));
+    return this.#track(what, () => withRetry(() => this.#once(req), this.#policy, this.#onRetry(what), req.signal));
   }
 
-  get(host: ZohoRequest['host'], path: string, query?: Record<string, string>): Promise<ZohoAnswer> {
-    return this.request({ method: 'GET', host, path, ...(query ? { query } : {}) });
+  get(host: ZohoRequest['host'], path: string, query?: Record<string, string>, signal?: AbortSignal): Promise<ZohoAnswer> {
+    return this.request({ method: 'GET', host, path, ...(query ? { query } : {}), ...(signal ? { signal } : {}) });
+  }
+
+  /**
+   * Runs a command's reads under one deadline (limits.readDeadlineMs): when it passes, the calls in
+   * flight are cancelled, no retry or queued call starts, and the result rejects naming the calls still
+   * waited for. Whatever fn leaves running when it settles first (the other reads of a failed
+   * Promise.all) is cancelled too, so nothing keeps calling Zoho after the read has ended.
+   */
+  async withDeadline<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const ms = this.limits.readDeadlineMs;
+    const ctl = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const waited = [...this.#pending.keys()];
+        const list = waited.length > 0 ? `still waiting for ${waited.join(', ')}` : 'nothing answered in time';
+        const err = new ZohoApiError(0, 'DEADLINE', `${what} stopped after ${formatDuration(ms)} (ZPI_READ_DEADLINE): ${list}`, false);
+        ctl.abort(err);
+        reject(err);
+      }, ms);
+    });
+    try {
+      return await Promise.race([fn(ctl.signal), expired]);
+    } finally {
+      clearTimeout(timer);
+      if (!ctl.signal.aborted) ctl.abort(new ZohoApiError(0, 'ABORTED', `${what} had already ended`, false));
+    }
   }
 
   async #once(req: ZohoRequest): Promise<ZohoAnswer> {
@@ -147,12 +213,12 @@ export class ZohoClient {
       ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
     });
     // The token is fetched before a pacer slot is taken: a refresh needs a slot of its own.
-    let token = await this.#tokens.current();
-    let answer = await this.#exchange(req.host, req.path + search, init(token));
+    let token = await abortable(this.#tokens.current(req.signal), req.signal);
+    let answer = await this.#exchange(req.host, req.path + search, init(token), req.signal);
     if (answer.status === 401 && errorFromResponse(answer, ctx).code === 'INVALID_TOKEN') {
       // Expired or revoked early: refresh once (shared with concurrent callers) and repeat this call.
-      token = await this.#tokens.renew(token);
-      answer = await this.#exchange(req.host, req.path + search, init(token));
+      token = await abortable(this.#tokens.renew(token, req.signal), req.signal);
+      answer = await this.#exchange(req.host, req.path + search, init(token), req.signal);
     }
     if (answer.status < 200 || answer.status >= 300) throw errorFromResponse(answer, ctx);
     const body = parseJson(answer.body);
@@ -161,50 +227,135 @@ export class ZohoClient {
   }
 
   /** The refresh-token grant, retried on transient failures (it has no side effect worth fearing). */
-  async #grant(): Promise<TokenGrant> {
+  async #grant(signal?: AbortSignal): Promise<TokenGrant> {
     const path = '/oauth/v2/token';
     const ctx = this.errorContext('POST', path);
-    const grant = await withRetry(
-      async () => parseTokenAnswer(await this.#exchange('accounts', path, { method: 'POST', body: refreshTokenForm(this.#opts.credentials) }), ctx),
-      this.#policy,
-      this.#onRetry(`POST ${path}`),
-    );
-    this.#redactor.add(grant.accessToken);
+    const exchange = async () => parseTokenAnswer(await this.#exchange('accounts', path, { method: 'POST', body: refreshTokenForm(this.#opts.credentials) }, signal), ctx);
+    const grant = await this.#track(`POST ${path}`, () => withRetry(exchange, this.#policy, this.#onRetry(`POST ${path}`), signal));
+    this.addSecret(grant.accessToken);
+    // Checked before the token is used: a hostile api_domain gets no call (throws UNTRUSTED_API_DOMAIN).
     this.#endpoints = applyApiDomain(this.#endpoints, grant.apiDomain, this.#opts.insecureHttp ?? false);
     return grant;
   }
 
-  /** One HTTP exchange through the pacer, with a timeout; the body is read inside the slot. */
-  async #exchange(host: HostKind, pathAndQuery: string, init: RequestInit): Promise<HttpAnswer> {
+  /**
+   * One HTTP exchange through the pacer, with a timeout; the body is read inside the slot, at most
+   * limits.maxResponseBytes of it. Redirects are never followed (see redirectRefused).
+   */
+  async #exchange(host: HostKind, pathAndQuery: string, init: RequestInit, signal?: AbortSignal): Promise<HttpAnswer> {
     const method = init.method ?? 'GET';
     const url = `${this.#endpoints[host]}${pathAndQuery}`;
     const logPath = maskQuery(pathAndQuery);
+    const ctx = this.errorContext(method, pathAndQuery);
+    const { callTimeoutMs, maxResponseBytes } = this.limits;
     return this.#pacer.run(host, async () => {
+      // The deadline passed while this call waited for a slot: it never leaves.
+      signal?.throwIfAborted();
       this.#counts[host]++;
       const t0 = performance.now();
       const ms = () => Math.round(performance.now() - t0);
+      const quiet = this.#noticeWhileWaiting(`${method} ${ctx.where}`);
       try {
-        const res = await this.#fetch(url, { ...init, signal: AbortSignal.timeout(this.#opts.timeoutMs ?? DEFAULT_TIMEOUT_MS) });
-        const body = await res.text();
+        const timeout = AbortSignal.timeout(callTimeoutMs);
+        const res = await this.#fetch(url, { ...init, redirect: 'manual', signal: signal ? AbortSignal.any([timeout, signal]) : timeout });
         if (res.status === 429) this.#counts.throttled++;
+        if (res.status >= 300 && res.status < 400) {
+          void res.body?.cancel().catch(() => undefined);
+          throw redirectRefused(ctx, res.status, res.headers.get('location'), url);
+        }
+        const body = await readCapped(res, maxResponseBytes, () => answerTooLarge(ctx, res.status, maxResponseBytes));
         this.#log(`${method} ${host} ${logPath} ${res.status} ${ms()}ms`);
         return { status: res.status, headers: res.headers, body };
       } catch (err) {
-        const e = errorFromFetchFailure(err, this.errorContext(method, `${this.#endpoints[host]}${pathAndQuery}`));
+        const e = errorFromFetchFailure(err, { ...this.errorContext(method, url), timeoutMs: callTimeoutMs });
         this.#log(`${method} ${host} ${logPath} ${e.code} ${ms()}ms`);
         throw e;
+      } finally {
+        quiet();
       }
     });
   }
 
+  /** While an answer keeps us waiting: a line after waitNoticeMs, then every twice that. Returns the stop. */
+  #noticeWhileWaiting(what: string): () => void {
+    if (!this.#opts.onWait) return () => undefined;
+    const now = this.#opts.now ?? Date.now;
+    const start = now();
+    const every = this.limits.waitNoticeMs;
+    let timer: NodeJS.Timeout | undefined;
+    const schedule = (after: number): void => {
+      timer = setTimeout(() => {
+        this.#wait(`waiting for ${what} (${formatDuration(now() - start)} so far)…`);
+        schedule(every * 2);
+      }, after);
+    };
+    schedule(every);
+    return () => clearTimeout(timer);
+  }
+
+  async #track<T>(what: string, run: () => Promise<T>): Promise<T> {
+    this.#pending.set(what, (this.#pending.get(what) ?? 0) + 1);
+    try {
+      return await run();
+    } finally {
+      const left = (this.#pending.get(what) ?? 1) - 1;
+      if (left > 0) this.#pending.set(what, left);
+      else this.#pending.delete(what);
+    }
+  }
+
   #onRetry(what: string) {
-    return (err: ZohoApiError, attempt: number): void => {
+    return (err: ZohoApiError, attempt: number, delayMs: number): void => {
       this.#counts.retries++;
       this.#log(`retry ${attempt}/${this.#policy.retries} ${what} after ${err.code}`);
+      this.#wait(`retrying ${what} (attempt ${attempt + 1} of ${this.#policy.retries + 1}) in ${formatDuration(delayMs)}…`);
     };
+  }
+
+  #wait(line: string): void {
+    this.#opts.onWait?.(this.redact(line));
   }
 
   #log(line: string): void {
     this.#opts.log?.(this.redact(line));
   }
 }
+
+/**
+ * The body as text, at most `cap` bytes: refused before reading when Content-Length announces more,
+ * and the stream cancelled as soon as more arrives, so a hostile server cannot fill memory.
+ */
+async function readCapped(res: Response, cap: number, tooLarge: () => ZohoApiError): Promise<string> {
+  if (Number(res.headers.get('content-length')) > cap) {
+    void res.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > cap) {
+      void reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  // TextDecoder drops a BOM as res.text() does.
+  return new TextDecoder().decode(Buffer.concat(chunks, size));
+}
+
+/** p, or the signal's reason as soon as it aborts (a shared token refresh may outlive one caller's deadline). */
+function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(signal.reason as unknown);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as unknown);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+

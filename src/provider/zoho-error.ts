@@ -23,6 +23,8 @@ export interface ErrorContext {
   redact?: (text: string) => string;
   /** Clock for Retry-After HTTP-dates; tests pin it. */
   now?: number;
+  /** The per-call timeout, named when a call runs out of it. */
+  timeoutMs?: number;
 }
 
 /** 429 and 5xx are worth another try; 501 is not: "not implemented" will not change on retry. */
@@ -105,12 +107,13 @@ export function errorFromResponse(answer: HttpAnswer, ctx: ErrorContext): ZohoAp
     message = str(src.message);
     details = src.details;
   }
+  // Masked before it is cut short: a secret cut in two would no longer match, and half of it would show.
   const summary =
     body === undefined
-      ? describeNonJson(answer.body)
+      ? describeNonJson(redact(answer.body))
       : isObj(body)
         ? `${message ?? 'no message'}${detailsSuffix(details)}`
-        : `unexpected answer: ${oneLine(answer.body, 120)}`;
+        : `unexpected answer: ${oneLine(redact(answer.body), 120)}`;
   const text = `${ctx.method} ${ctx.where} → ${status} ${code ?? httpCode(status)}: ${summary}`;
   return new ZohoApiError(status, code ?? httpCode(status), oneLine(redact(text)), retryable, retryAfterMs);
 }
@@ -149,7 +152,8 @@ export function errorFromFetchFailure(err: unknown, ctx: ErrorContext): ZohoApiE
   let text: string;
   let retryable = true;
   if (marks.includes('TimeoutError') || has(TIMEOUT_CODES)) {
-    [code, text] = ['TIMEOUT', 'no answer in time'];
+    const limit = ctx.timeoutMs === undefined ? 'in time' : `within ${formatDuration(ctx.timeoutMs)} (ZPI_CALL_TIMEOUT)`;
+    [code, text] = ['TIMEOUT', `no answer ${limit}`];
   } else if (marks.includes('ECONNREFUSED')) {
     [code, text] = ['ECONNREFUSED', 'connection refused'];
   } else if (has(RESET_CODES)) {
@@ -199,4 +203,46 @@ export function parseItemResults(body: unknown, ids: readonly string[], ctx: Err
 export function throwIfItemFailed(result: ItemResult, ctx: ErrorContext): void {
   if (result.ok) return;
   throw new ZohoApiError(400, result.code, oneLine(`${ctx.method} ${ctx.where} → ${result.code}: ${result.message}`), false);
+}
+
+/** "250 ms", "4 s", "1.5 s", "110 s": durations in messages and progress lines. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 10_000) return `${Number((ms / 1000).toFixed(1))} s`;
+  return `${Math.round(ms / 1000)} s`;
+}
+
+/** "32 MiB", "64 KiB", "1000 bytes". */
+export function formatBytes(n: number): string {
+  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) {
+    if (n >= size && n % size === 0) return `${n / size} ${unit}`;
+  }
+  return `${n} bytes`;
+}
+
+/**
+ * A 3xx answer. zpi never follows one: a redirect would carry the token call's client secret and
+ * refresh token, or a call's access token, to a host nobody chose (issue "Hostile remotes").
+ */
+export function redirectRefused(ctx: ErrorContext, status: number, location: string | null, requestUrl: string): ZohoApiError {
+  let target = 'a redirect with no Location';
+  if (location !== null) {
+    try {
+      target = `a redirect to ${new URL(location, requestUrl).host}`;
+    } catch {
+      target = 'a redirect to an unreadable Location';
+    }
+  }
+  const redact = ctx.redact ?? ((t: string) => t);
+  return new ZohoApiError(status, 'REDIRECT', oneLine(redact(`${ctx.method} ${ctx.where} answered ${status}, ${target}; zpi never follows redirects`)), false);
+}
+
+/** An answer longer than the cap: not retried, as it would be as long again. */
+export function answerTooLarge(ctx: ErrorContext, status: number, capBytes: number): ZohoApiError {
+  return new ZohoApiError(
+    status,
+    'ANSWER_TOO_LARGE',
+    `${ctx.method} ${ctx.where} answered more than ${formatBytes(capBytes)}; zpi stops reading there (ZPI_MAX_RESPONSE_BYTES)`,
+    false,
+  );
 }

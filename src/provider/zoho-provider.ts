@@ -1,3 +1,4 @@
+import { UserError } from '../model/errors.js';
 import type { LinkCounts } from '../model/live.js';
 import type { Permission } from '../model/permissions.js';
 import type { Endpoints } from './endpoints.js';
@@ -44,6 +45,37 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv | Record<string, strin
   return { clientId: pick('ZOHO_CLIENT_ID'), clientSecret: pick('ZOHO_CLIENT_SECRET'), refreshToken: pick('ZOHO_REFRESH_TOKEN') };
 }
 
+/** The client limits the environment sets; absent or empty variables stay undefined (the defaults). */
+export type LimitsFromEnv = Pick<ZohoClientOptions, 'timeoutMs' | 'readDeadlineMs' | 'maxResponseBytes' | 'maxUserPages'>;
+
+/**
+ * ZPI_CALL_TIMEOUT and ZPI_READ_DEADLINE (a duration: 30s, 500ms, 2m; a bare number is seconds),
+ * ZPI_MAX_RESPONSE_BYTES (bytes, or with k/M/G: binary units) and ZPI_MAX_USER_PAGES (a count).
+ * A value that is not one of these is a UserError naming the variable.
+ */
+export function limitsFromEnv(env: NodeJS.ProcessEnv | Record<string, string | undefined>): LimitsFromEnv {
+  const read = (name: string, units: Record<string, number>, example: string): number | undefined => {
+    const raw = env[name]?.trim();
+    if (!raw) return undefined;
+    const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(raw);
+    const unit = m ? units[(m[2] ?? '').toLowerCase()] : undefined;
+    const value = m && unit !== undefined ? Math.round(Number(m[1]) * unit) : NaN;
+    if (!(value >= 1)) throw new UserError(`${name}=${JSON.stringify(raw)}: expected ${example}`);
+    return value;
+  };
+  const duration = { '': 1000, s: 1000, ms: 1, m: 60_000 };
+  const bytes = { '': 1, b: 1, k: 2 ** 10, kb: 2 ** 10, kib: 2 ** 10, m: 2 ** 20, mb: 2 ** 20, mib: 2 ** 20, g: 2 ** 30, gb: 2 ** 30, gib: 2 ** 30 };
+  const limits: LimitsFromEnv = {};
+  const set = <K extends keyof LimitsFromEnv>(key: K, value: number | undefined): void => {
+    if (value !== undefined) limits[key] = value;
+  };
+  set('timeoutMs', read('ZPI_CALL_TIMEOUT', duration, 'a duration such as 30s, 500ms or 2m'));
+  set('readDeadlineMs', read('ZPI_READ_DEADLINE', duration, 'a duration such as 110s, 500ms or 5m'));
+  set('maxResponseBytes', read('ZPI_MAX_RESPONSE_BYTES', bytes, 'a size such as 33554432, 64MiB or 512k'));
+  set('maxUserPages', read('ZPI_MAX_USER_PAGES', { '': 1 }, 'a whole number of pages such as 5000'));
+  return limits;
+}
+
 function checkBatch(what: string, n: number): void {
   if (n > MAX_BATCH) throw new RangeError(`${what}: ${n} items in one call; at most ${MAX_BATCH} (the executor batches)`);
 }
@@ -87,15 +119,17 @@ export function createZohoProvider(opts: ZohoProviderOptions): ZohoProvider {
       return readLive(client, options);
     },
 
-    async readLinks(): Promise<LinkCounts> {
+    readLinks(): Promise<LinkCounts> {
       const path = `${BASE}/links/count`;
-      const answer = await client.get('api', path);
-      try {
-        return mapLinks(answer.body);
-      } catch (err) {
-        if (err instanceof ShapeError) throw malformedAnswer(client.errorContext('GET', path), answer.status, err.message);
-        throw err;
-      }
+      return client.withDeadline('reading link counts', async (signal) => {
+        const answer = await client.get('api', path, undefined, signal);
+        try {
+          return mapLinks(answer.body);
+        } catch (err) {
+          if (err instanceof ShapeError) throw malformedAnswer(client.errorContext('GET', path), answer.status, err.message);
+          throw err;
+        }
+      });
     },
 
     async associatePortal({ portalId, zscKey, email }) {

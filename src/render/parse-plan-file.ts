@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { escapeControls, UserError } from '../model/errors.js';
-import { PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';
+import { PLAN_FORMAT_VERSION, type Plan, type StepKind } from '../model/plan.js';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -12,6 +12,7 @@ const validate = new Ajv({ allErrors: true, strict: false }).compile(
 );
 
 const SHOWN = 5;
+const STEP_KINDS: readonly StepKind[] = ['deactivate', 'associate-portal', 'change-portal', 'set-profile-permissions', 'grant-user', 'set-user-permissions', 'revoke-user'];
 const TYPE_WORDS: Record<string, string> = { boolean: 'true or false', null: 'null', object: 'an object', array: 'an array', string: 'a string', number: 'a number', integer: 'a whole number' };
 
 /**
@@ -40,7 +41,8 @@ function phrase(e: ErrorObject, doc: Json): { path: string; what: string } | und
   switch (e.keyword) {
     case 'required': {
       const parent = valueAt(doc, segments);
-      const kind = isObject(parent) && typeof parent.kind === 'string' && segments[0] === 'steps' ? ` for a ${parent.kind} step` : '';
+      const known = isObject(parent) && segments[0] === 'steps' && STEP_KINDS.includes(parent.kind as StepKind);
+      const kind = known ? ` for a ${String((parent as Json).kind)} step` : '';
       return { path: pathOf([...segments, String(p.missingProperty)]), what: `present${kind}` };
     }
     case 'type':

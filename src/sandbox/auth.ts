@@ -62,7 +62,8 @@ export function handleToken(ctx: RequestContext, tokens: TokenStore): HandlerRes
     status: 200,
     body: {
       access_token: tokens.issue(user.email),
-      api_domain: ctx.baseUrl,
+      // The origin the client reached (through a relay or proxy too): zpi refuses any other api_domain.
+      api_domain: reachedOrigin(ctx.headers.host) ?? ctx.baseUrl,
       token_type: 'Bearer',
       expires_in: Math.ceil(tokens.ttlSec),
     },
@@ -83,4 +84,9 @@ export function authenticate(headers: IncomingHttpHeaders, tokens: TokenStore, s
   const user = userByEmail(state, found.email);
   if (!user || user.status !== 'active') throw new SandboxHttpError(401, 'INVALID_TOKEN', 'invalid oauth token: its user is no longer active');
   return user;
+}
+
+/** http://<Host header> when it is a plain host[:port]; undefined for anything else. */
+function reachedOrigin(host: string | undefined): string | undefined {
+  return host !== undefined && /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/.test(host) ? `http://${host}` : undefined;
 }

@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquireLock } from '../../src/apply/lock.js';
 import { applyLockDir, e2e, hasScript, ROOT, runOnTty, SECRETS, spawnZpi, type E2E } from './harness.js';
 import { ex, expectConverged, expectRefused, orgView, progressLines, stateBytes } from './org-state.js';
 
@@ -126,15 +127,20 @@ describe('the apply lock', () => {
     }
   });
 
-  it('with --lock-timeout the second apply waits for the first, then finds nothing left to do', async () => {
+  it('with --lock-timeout an apply waits for the one holding the lock, then runs', async () => {
     writeFileSync(join(t.dir, 'integration.yaml'), readFileSync(join(ROOT, 'examples/add-users.yaml'), 'utf8'));
-    const first = spawnZpi(t, ['apply', '--auto-approve'], { NO_COLOR: '1', ZPI_ZSC_KEY: SECRETS.zsc7001 });
-    await until(() => applyLockDir(t) !== undefined && existsSync(join(applyLockDir(t)!, 'owner.json')));
-    const second = await t.run(['apply', '--auto-approve', '--lock-timeout', '60s']);
-    expect((await first.closed).code).toBe(0);
-    expect(second.code, second.stderr).toBe(0);
-    expect(second.stderr).toMatch(/^waiting for the apply lock of org 60012345678 \(held by pid \d+ on [^;]+; up to 60 s\)$/m);
-    expect(second.stdout).toContain('No changes.');
+    // This test holds the org's lock itself (as another apply would), so nothing depends on timing.
+    const held = await acquireLock({ org: '60012345678', endpointKind: 'sandbox', endpoint: t.sandbox.url, env: { ZPI_LOCK_DIR: join(t.dir, '.locks') } });
+    const waiting = spawnZpi(t, ['apply', '--auto-approve', '--lock-timeout', '60s'], { NO_COLOR: '1', ZPI_ZSC_KEY: SECRETS.zsc7001 });
+    await until(() => waiting.output().includes('waiting for the apply lock'));
+    const before = stateBytes(t);
+    expect(waiting.output()).toMatch(new RegExp(`^waiting for the apply lock of org 60012345678 \\(held by pid ${process.pid} on [^;]+; up to 60 s\\)$`, 'm'));
+    // Nothing is read or written while it waits.
+    expect(stateBytes(t)).toEqual(before);
+    await held.release();
+    const { code, out } = await waiting.closed;
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/^Apply complete: /m);
   });
 
   it('a lock left by a killed apply is taken over at once; SIGINT releases it', async () => {

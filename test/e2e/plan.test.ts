@@ -232,7 +232,8 @@ describe('zpi plan', () => {
 
     it('an endpoint nobody listens on', async () => {
       const r = await planVariant((m) => m, { ZPI_ENDPOINT: 'http://127.0.0.1:9' });
-      expect(r.stderr).toMatch(/^error: POST http:\/\/127\.0\.0\.1:9\/oauth\/v2\/token → \S+: .+\n$/);
+      // Each retry's wait is announced on stderr (issue "Hostile remotes"), then the one error line.
+      expect(r.stderr).toMatch(/^(retrying POST \/oauth\/v2\/token \(attempt \d+ of \d+\) in [\d.]+ m?s…\n)*error: POST http:\/\/127\.0\.0\.1:9\/oauth\/v2\/token → \S+: .+\n$/);
     });
 
     it('a missing manifest', async () => {

@@ -92,7 +92,7 @@ describe('zpi show', () => {
     ['a JSON array', () => '[]', /^error: bad\.json: not a zpi plan file: expected a JSON object$/],
     ['a plan from a future zpi', () => JSON.stringify({ ...plan(), formatVersion: 2 }), /formatVersion is 2, and this zpi reads formatVersion 1; run zpi plan again/],
     ['another tool’s plan', () => JSON.stringify({ format_version: '1.2', resource_changes: [] }), /it has no formatVersion/],
-    ['a plan with a broken step', () => JSON.stringify({ ...plan(), steps: [{ id: 'x', kind: 'explode' }] }), /^error: bad\.json: not a valid zpi plan: steps\[0\]\.target must be a string;/],
+    ['a plan with a broken step', () => JSON.stringify({ ...plan(), steps: [{ id: 'x', kind: 'explode' }] }), /^error: bad\.json: not a valid zpi plan: steps\[0\]\.(action|target|destructive|manual) must be present; .*steps\[0\]\.kind must be deactivate \| associate-portal/],
   ];
   for (const [what, content, pattern] of bad) {
     it(`refuses ${what} in one line, exit 1`, async () => {

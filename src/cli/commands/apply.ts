@@ -42,21 +42,23 @@ export async function applyCommand(opts: ApplyCommandOptions, io: Io): Promise<n
   // any write, stops at once. Either way the lock is released and the exit code says which signal.
   const stop = new AbortController();
   let writing = false;
-  let lock: ApplyLock | undefined;
+  let locking: Promise<ApplyLock> | undefined;
   const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
     if (writing && !stop.signal.aborted) {
       io.err(`\n${signal}: finishing the call in flight, then stopping (send it again to stop at once).\n`);
       stop.abort(new ApplyStopped('INTERRUPTED', `interrupted by ${signal}`, signal));
       return;
     }
-    void (lock?.release() ?? Promise.resolve()).finally(() => process.exit(EXIT[signal]));
+    // A lock being taken is released once taken; one still waited for (--lock-timeout) is given up.
+    const released = (locking ?? Promise.resolve(undefined)).then((l) => l?.release()).catch(() => undefined);
+    void Promise.race([released, new Promise((r) => setTimeout(r, 1000))]).finally(() => process.exit(EXIT[signal]));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
     // Held from the read to the last write, as Terraform holds its state lock: two applies must not
     // both plan from the same live state and then write one after the other.
-    lock = await acquireLock({
+    locking = acquireLock({
       org: desired.org,
       endpointKind: target.kind,
       endpoint: target.lockKey,
@@ -65,6 +67,7 @@ export async function applyCommand(opts: ApplyCommandOptions, io: Io): Promise<n
       onWait: (message) => io.err(`${message}\n`),
       onCompromised: () => stop.abort(new ApplyStopped('LOCK_LOST', 'the apply lock was lost (another process took it over)')),
     });
+    await locking;
     const plan = saved ? await rederive(saved, desired, target, io) : await planToApply(opts, desired, target, io, show);
     if (!plan) return 1;
     if (plan.steps.length === 0) {
@@ -101,7 +104,7 @@ export async function applyCommand(opts: ApplyCommandOptions, io: Io): Promise<n
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await lock?.release();
+    await locking?.then((l) => l.release()).catch(() => undefined);
     await target.close();
   }
 }

@@ -94,13 +94,17 @@ describe('applyApiDomain', () => {
     expect(applyApiDomain(eu, 'https://crm2.zohoapis.eu/', false)).toEqual({ ...eu, api: 'https://crm2.zohoapis.eu' });
   });
 
-  it('ignores api_domain when an endpoint fixed every base', () => {
-    const fixed = resolveEndpoints({ endpoint: 'http://127.0.0.1:9' });
-    expect(applyApiDomain(fixed, 'https://www.zohoapis.com', false)).toBe(fixed);
+  it('with one endpoint for every base, api_domain must be that endpoint (same origin) and changes nothing', () => {
+    const fixed = resolveEndpoints({ endpoint: 'http://127.0.0.1:9/zoho' });
+    expect(applyApiDomain(fixed, 'http://127.0.0.1:9', false)).toBe(fixed);
+    expect(() => applyApiDomain(fixed, 'https://www.zohoapis.com', false)).toThrow(
+      'refusing api_domain https://www.zohoapis.com from the token answer: with --endpoint every call goes to http://127.0.0.1:9; zpi sends no call there',
+    );
   });
 
   it('ignores a missing api_domain and refuses a plain-http one', () => {
     expect(applyApiDomain(eu, undefined, false)).toBe(eu);
-    expect(() => applyApiDomain(eu, 'http://evil.example.com', false)).toThrow(/refusing plain-http api_domain/);
+    expect(() => applyApiDomain(eu, 'http://evil.example.com', false)).toThrow(/^refusing api_domain http:\/\/evil.example.com from the token answer: not an https Zoho API host of data centre eu/);
+    expect(() => applyApiDomain(eu, 'http://www.zohoapis.eu', true)).toThrow(/refusing api_domain http:\/\/www.zohoapis.eu/);
   });
 });

@@ -50,15 +50,19 @@ describe('ZohoClient OAuth', () => {
     expect(z.minted()).toBe(1);
   });
 
-  it("sends CRM calls to the token answer's api_domain when no endpoint fixed the bases", async () => {
-    const z = await fakeZoho((_req, res) => json(res, 200, { org: [] }));
-    const c = new ZohoClient({
-      endpoints: { accounts: z.server.url, api: 'http://127.0.0.1:9', projects: z.server.url, fixed: false },
-      credentials: CREDS,
-      retry: FAST_RETRY,
-    });
+  it("sends CRM calls to the token answer's api_domain (a Zoho API host of the data centre) when no endpoint fixed the bases", async () => {
+    const z = await fakeZoho((_req, res) => json(res, 200, { org: [] }), () => ({ access_token: 'tok-1', api_domain: 'https://crm2.zohoapis.eu', expires_in: 3600 }));
+    // Zoho's hosts, served by the fake: the wire tap records which origin each call was meant for.
+    const origins: string[] = [];
+    const reroute: typeof fetch = (url, init) => {
+      const u = new URL(String(url));
+      origins.push(u.origin);
+      return fetch(`${z.server.url}${u.pathname}${u.search}`, init);
+    };
+    const c = new ZohoClient({ endpoints: resolveEndpoints({ dc: 'eu' }), credentials: CREDS, retry: FAST_RETRY, fetch: reroute });
     await expect(c.get('api', '/crm/v8/org')).resolves.toEqual({ status: 200, body: { org: [] } });
-    expect(c.endpoints.api).toBe(z.server.url);
+    expect(c.endpoints.api).toBe('https://crm2.zohoapis.eu');
+    expect(origins).toEqual(['https://accounts.zoho.eu', 'https://crm2.zohoapis.eu']);
   });
 
   it('on 401 INVALID_TOKEN refreshes once and repeats the call', async () => {
