@@ -6,11 +6,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { EMAILS, permsBy } from '../helpers/arbitraries.js';
 import { executePlan } from '../../src/apply/index.js';
 import type { Desired } from '../../src/model/desired.js';
 import { ApplyStopped } from '../../src/model/errors.js';
 import type { Live } from '../../src/model/live.js';
-import { PERMISSIONS, permissionMask, type Permission } from '../../src/model/permissions.js';
+import { permissionMask, type Permission } from '../../src/model/permissions.js';
 import type { Step } from '../../src/model/plan.js';
 import { plan } from '../../src/plan/index.js';
 import { effectiveAccess, subjectOf, unknownSubject } from '../../src/plan/effective-access.js';
@@ -21,11 +22,6 @@ import { applyInMemory } from '../helpers/apply-in-memory.js';
 import { desired, liveOrg, planCtx, PORTALS, PROFILES } from '../helpers/builders.js';
 import { FAST_RETRY, provider, sandbox, seed, SECRETS } from '../integration/client/helpers.js';
 
-const perms: fc.Arbitrary<Permission[]> = fc.oneof(
-  fc.constant([] as Permission[]),
-  fc.subarray(['create', 'edit', 'delete'] as Permission[]).map((rest) => PERMISSIONS.filter((p) => p === 'view' || rest.includes(p))),
-);
-const permsBy = <K extends string>(keys: K[]) => fc.dictionary(fc.constantFrom(...keys), perms, { maxKeys: keys.length });
 
 /** Each user's permission mask in a live state, by user id (users CRM no longer knows included). */
 function masks(live: Live): Map<string, number> {
@@ -46,7 +42,6 @@ function overGranted(now: Live, before: Map<string, number>, after: Map<string, 
   return out;
 }
 
-const EMAILS = ['amy', 'bob', 'cat', 'dan', 'eve', 'fay', 'gus'].map((n) => `${n}@acme.com`);
 const GHOST = 'zed@acme.com'; // disabled in CRM, still granted
 const ORPHAN = 'u-orphan'; // granted, unknown to CRM
 

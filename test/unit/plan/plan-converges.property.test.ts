@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { EMAILS, permsBy } from '../../helpers/arbitraries.js';
 import { PERMISSIONS, type Permission } from '../../../src/model/permissions.js';
 import { plan } from '../../../src/plan/index.js';
 import { effectiveAccess, subjectOf } from '../../../src/plan/effective-access.js';
@@ -7,14 +8,7 @@ import { liveState } from '../../../src/plan/integration-state.js';
 import { applyInMemory } from '../../helpers/apply-in-memory.js';
 import { desired, liveOrg, planCtx, PORTALS, PROFILES, userId } from '../../helpers/builders.js';
 
-const EMAILS = ['amy', 'bob', 'cat', 'dan', 'eve', 'fay', 'gus'].map((n) => `${n}@acme.com`);
 
-// Valid permission sets only: create/edit/delete need view (the loader refuses the rest).
-const perms: fc.Arbitrary<Permission[]> = fc.oneof(
-  fc.constant([] as Permission[]),
-  fc.subarray(['create', 'edit', 'delete'] as Permission[]).map((rest) => PERMISSIONS.filter((p) => p === 'view' || rest.includes(p))),
-);
-const permsBy = <K extends string>(keys: K[]) => fc.dictionary(fc.constantFrom(...keys), perms, { maxKeys: keys.length });
 
 const scenario = fc.record({
   profiles: fc.array(fc.constantFrom(...PROFILES), { minLength: EMAILS.length, maxLength: EMAILS.length }),
