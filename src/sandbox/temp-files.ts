@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, readdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { pidExists } from '../lock/process-identity.js';
 
 /** A temp file nobody has touched for this long is a leftover, whatever its name says (a reused pid). */
 export const STALE_TEMP_MS = 60 * 60_000;
@@ -20,16 +21,6 @@ function tempWriter(file: string, name: string): number | undefined {
   if (!name.startsWith(prefix)) return undefined;
   const m = /^(\d{1,10})\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
   return m ? Number(m[1]) : undefined;
-}
-
-function pidRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it runs, as another user's.
-    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
 }
 
 /**
@@ -53,7 +44,7 @@ export async function sweepStaleTemps(file: string, now = Date.now()): Promise<s
     try {
       const st = await lstat(path);
       if (st.isDirectory()) continue;
-      const dead = pid === 0 || (pid !== process.pid && !pidRuns(pid));
+      const dead = pid === 0 || (pid !== process.pid && !pidExists(pid));
       if (!dead && st.mtimeMs > now - STALE_TEMP_MS) continue;
       await unlink(path);
       removed.push(name);

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { currentIdentity } from '../../../src/apply/process-identity.js';
+import { currentIdentity } from '../../../src/lock/process-identity.js';
 import { parseFaults, parseLimits, SandboxInUseError, SandboxOptionError, SandboxStateError, startSandbox } from '../../../src/sandbox/index.js';
 import { getToken, useSandboxes } from './helpers.js';
 

@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { acquireLock, lockName, type ApplyLock, type LockOptions } from '../../../src/apply/lock.js';
-import { parseProcStat, readProcStat } from '../../../src/apply/process-identity.js';
+import { parseProcStat, readProcStat } from '../../../src/lock/process-identity.js';
 import { UserError } from '../../../src/model/errors.js';
 
 // Child processes take the lock through the compiled module: run `npm run build` first (`npm test` does).

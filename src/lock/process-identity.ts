@@ -88,7 +88,8 @@ export function holderIsDead(holder: Holder, self: ProcessIdentity | undefined =
   return !pidExists(holder.pid);
 }
 
-function pidExists(pid: number): boolean {
+/** Whether a process with this pid runs, as far as kill(pid, 0) tells (a reused pid looks alive). */
+export function pidExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
