@@ -62,7 +62,9 @@ export async function executePlan(plan: Plan, provider: Provider, opts: ExecuteO
         markDone(first.step);
         continue;
       }
-      manualStop = { ...ref(first), reason: confirmed };
+      // Stopped while the admin was asked: that is the reason, not the step.
+      if (opts.signal?.aborted) stopped = stopReason();
+      else manualStop = { ...ref(first), reason: confirmed };
       break;
     }
 

@@ -38,8 +38,10 @@ export function processIo(noColor: boolean): Io {
 /**
  * One line reader for the whole run, so answers typed ahead (the next `done` while a step's
  * instructions are still printing) are kept, not dropped with a per-question reader. End of input
- * (Ctrl+D) and Ctrl+C answer '' — which no prompt accepts, so the run stops without writing.
- * Between questions the reader is paused, so it does not keep the process alive.
+ * (Ctrl+D) answers '' — which no prompt accepts, so the run stops without writing; Ctrl+C is SIGINT.
+ * Between questions the reader is paused, so it does not keep the process alive, and the terminal is
+ * out of raw mode, so Ctrl+C is a signal again (readline's raw mode would swallow it as a key nobody
+ * reads, and a running apply could not be interrupted).
  */
 function terminalAsk(): (question: string) => Promise<string> {
   let rl: Interface | undefined;
@@ -55,9 +57,11 @@ function terminalAsk(): (question: string) => Promise<string> {
     if (rl) return rl;
     rl = createInterface({ input: process.stdin, output: process.stderr });
     rl.on('line', answer);
+    // Ctrl+C at a prompt is the terminal's interrupt, as anywhere else: a SIGINT, which the command
+    // handles (apply stops cleanly) or which ends the process.
     rl.on('SIGINT', () => {
-      process.stderr.write('^C');
-      rl?.close();
+      process.stderr.write('^C\n');
+      process.kill(process.pid, 'SIGINT');
     });
     rl.on('close', () => {
       closed = true;
@@ -66,22 +70,30 @@ function terminalAsk(): (question: string) => Promise<string> {
     });
     return rl;
   };
+  const rawMode = (on: boolean): void => {
+    if (process.stdin.isTTY && !closed) process.stdin.setRawMode(on);
+  };
   return async (question) => {
     const r = reader();
     if (closed) {
       process.stderr.write(`${question}\n`);
       return '';
     }
+    rawMode(true);
     r.setPrompt(question);
     r.prompt();
     const next = typed.shift();
     if (next !== undefined) {
       process.stderr.write('\n');
       r.pause();
+      rawMode(false);
       return next;
     }
     const line = await new Promise<string>((resolve) => waiting.push(resolve));
-    if (!closed) r.pause();
+    if (!closed) {
+      r.pause();
+      rawMode(false);
+    }
     return line;
   };
 }

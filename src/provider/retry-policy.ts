@@ -90,8 +90,14 @@ export function withRetry<T>(
   onRetry?: (err: ZohoApiError, attempt: number, delayMs: number) => void,
   signal?: AbortSignal,
 ): Promise<T> {
-  const run = pRetry(fn, {
-    ...(signal && { signal }),
+  // Not p-retry's own `signal`: it throws away the result of an attempt that finished after the abort,
+  // so a write that took effect would be reported as not done. The signal is checked before each
+  // attempt and ends the wait between attempts instead.
+  const attempt = (n: number): Promise<T> => {
+    signal?.throwIfAborted();
+    return fn(n);
+  };
+  const run = pRetry(attempt, {
     retries: policy.retries,
     // p-retry's own wait is zero: the wait happens in onFailedAttempt, where its length is known.
     minTimeout: 0,

@@ -131,7 +131,8 @@ function describeNonJson(text: string): string {
 
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-const TLS_CODE = /CERT|TLS|SSL|SELF_SIGNED/;
+// Node's certificate errors: CERT_HAS_EXPIRED, SELF_SIGNED_CERT_IN_CHAIN, UNABLE_TO_VERIFY_LEAF_SIGNATURE, …
+const TLS_CODE = /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_(GET|VERIFY|DECRYPT)|VERIFY/;
 
 /** Codes and names along an error's cause chain (fetch wraps the socket error in TypeError.cause). */
 function errorMarks(err: unknown, depth = 0): string[] {
@@ -171,6 +172,9 @@ export function errorFromFetchFailure(err: unknown, ctx: ErrorContext): ZohoApiE
     const first = marks.find((m) => m !== 'TypeError' && m !== 'Error');
     const msg = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
     [code, text] = [first ?? 'NETWORK_ERROR', `network failure: ${msg}`];
+    // Only a socket-level failure may pass on a retry; anything else (an invalid header value, a
+    // malformed URL) fails the same way every time.
+    retryable = first !== undefined && /^(E[A-Z]+|UND_ERR_\w+)$/.test(first);
   }
   const redact = ctx.redact ?? ((s: string) => s);
   return new ZohoApiError(0, code, oneLine(redact(`${ctx.method} ${ctx.where} → ${code}: ${text}`)), retryable);

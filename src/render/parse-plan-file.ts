@@ -81,16 +81,33 @@ function quote(value: unknown): string {
   return escapeControls(text.length > 40 ? `${text.slice(0, 39)}…` : text);
 }
 
-/** Whether `value` nests objects or arrays more than `max` levels deep (iterative: no recursion to overflow). */
-function depthOver(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop() as [unknown, number];
-    if (typeof v !== 'object' || v === null) continue;
-    if (depth > max) return true;
-    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+/**
+ * At most this many objects and arrays: a plan of 100,000 users has about a million. Many more tiny
+ * ones (`[{},{},…]`) cost JSON.parse gigabytes of memory and minutes before anything could refuse them.
+ */
+const MAX_CONTAINERS = 4_000_000;
+
+/**
+ * Why `text` is no plan, judged from its shape before it is parsed: nesting deeper than MAX_DEPTH
+ * (which would overflow the stack of whatever walks it next) or more than MAX_CONTAINERS objects and
+ * arrays. One pass over the characters, strings skipped; undefined when neither.
+ */
+function shapeProblem(text: string): string | undefined {
+  let depth = 0;
+  let containers = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > MAX_DEPTH) return `nested more than ${MAX_DEPTH} levels deep`;
+      if (++containers > MAX_CONTAINERS) return `more than ${MAX_CONTAINERS.toLocaleString('en-US')} objects and lists, far more than a plan holds`;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
   }
-  return false;
+  return undefined;
 }
 
 function lineCol(text: string, pos: number): string {
@@ -101,6 +118,8 @@ function lineCol(text: string, pos: number): string {
 
 /** Reads a plan saved with `zpi plan --out`; throws UserError saying what is wrong with it. */
 export function parsePlanFile(text: string, file: string): Plan {
+  const shape = shapeProblem(text);
+  if (shape) throw new UserError(`${file}: not a zpi plan file: ${shape}`);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -111,8 +130,6 @@ export function parsePlanFile(text: string, file: string): Plan {
     throw new UserError(`${file}: not a zpi plan file: invalid JSON${where}`);
   }
   if (!isObject(doc)) throw new UserError(`${file}: not a zpi plan file: expected a JSON object`);
-  // A plan nests a few levels; thousands would overflow the stack of whatever walks it next.
-  if (depthOver(doc, MAX_DEPTH)) throw new UserError(`${file}: not a zpi plan file: nested more than ${MAX_DEPTH} levels deep`);
   if (doc.formatVersion !== PLAN_FORMAT_VERSION) {
     const found = doc.formatVersion === undefined ? 'it has no formatVersion' : `its formatVersion is ${quote(doc.formatVersion)}`;
     throw new UserError(
@@ -128,7 +145,7 @@ export function parsePlanFile(text: string, file: string): Plan {
 }
 
 /** A saved plan is a few kB per hundred steps; anything far larger is not one. */
-const MAX_PLAN_BYTES = 256 * 1024 * 1024;
+const MAX_PLAN_BYTES = 128 * 1024 * 1024;
 
 const WHY: Record<string, string> = {
   ENOENT: 'no such file',

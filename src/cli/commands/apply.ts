@@ -44,10 +44,17 @@ export async function applyCommand(opts: ApplyCommandOptions, io: Io): Promise<n
   let writing = false;
   let locking: Promise<ApplyLock> | undefined;
   const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
-    if (writing && !stop.signal.aborted) {
+    const first = !stop.signal.aborted;
+    // Aborted at once in every case, so nothing starts a write from here on (executePlan checks it).
+    stop.abort(new ApplyStopped('INTERRUPTED', `interrupted by ${signal}`, signal));
+    if (writing && first) {
       io.err(`\n${signal}: finishing the call in flight, then stopping (send it again to stop at once).\n`);
-      stop.abort(new ApplyStopped('INTERRUPTED', `interrupted by ${signal}`, signal));
       return;
+    }
+    if (!writing && opts.json) {
+      // Nothing was written: log parsers still get their closing event.
+      const summary: ApplyEvent = { type: 'summary', ok: false, done: [], remaining: [], stopped: { code: 'INTERRUPTED', message: `interrupted by ${signal}` }, counts: { added: 0, changed: 0, removed: 0 }, calls: 0, retries: 0, ms: 0 };
+      io.out(`${JSON.stringify(summary)}\n`);
     }
     // A lock being taken is released once taken; one still waited for (--lock-timeout) is given up.
     const released = (locking ?? Promise.resolve(undefined)).then((l) => l?.release()).catch(() => undefined);
@@ -86,7 +93,7 @@ export async function applyCommand(opts: ApplyCommandOptions, io: Io): Promise<n
       retry: retryPolicyFromEnv(io.env),
       allowDestructive: plan.options.allowDestructive || Boolean(opts.allowDestructive),
       autoApprove: Boolean(opts.autoApprove) || !io.interactive,
-      confirmManual: io.interactive && !opts.autoApprove ? (step, lines) => confirmManual(step, lines, io) : undefined,
+      confirmManual: io.interactive && !opts.autoApprove ? (step, lines) => confirmManual(step, lines, io, stop.signal) : undefined,
       signal: stop.signal,
       onEvent: (e: ApplyEvent) => {
         if (opts.json) io.out(`${redactSecrets(JSON.stringify(e))}\n`);
@@ -188,9 +195,14 @@ async function planToApply(
   return plan;
 }
 
-async function confirmManual(step: Step, lines: string[], io: Io): Promise<boolean> {
+async function confirmManual(step: Step, lines: string[], io: Io, stopped: AbortSignal): Promise<boolean> {
   io.err(`\nManual step: ${escapeControls(step.id)} (Zoho has no API for it). In Zoho CRM:\n`);
   for (const l of lines) io.err(`  ${l}\n`);
-  const answer = await io.ask("Type 'done' when it is done (anything else stops here): ");
-  return answer.trim() === 'done';
+  // A signal while waiting for the admin stops here: the step is not confirmed.
+  const abandoned = new Promise<string>((resolve) => {
+    if (stopped.aborted) resolve('');
+    stopped.addEventListener('abort', () => resolve(''), { once: true });
+  });
+  const answer = await Promise.race([io.ask("Type 'done' when it is done (anything else stops here): "), abandoned]);
+  return !stopped.aborted && answer.trim() === 'done';
 }

@@ -131,3 +131,25 @@ describe('withRetry', () => {
     expect(isRetryable(undefined)).toBe(false);
   });
 });
+
+describe('withRetry and an abort', () => {
+  it('keeps the result of an attempt that finished after the abort (a write that took effect is done)', async () => {
+    const stop = new AbortController();
+    const result = await withRetry(async () => {
+      stop.abort(new Error('stopped'));
+      return 'written';
+    }, retryPolicy({ retries: 3, minTimeoutMs: 1, maxTimeoutMs: 1, randomize: false }), undefined, stop.signal);
+    expect(result).toBe('written');
+  });
+
+  it('makes no further attempt once aborted, and ends the wait between attempts at once', async () => {
+    const stop = new AbortController();
+    let attempts = 0;
+    const run = withRetry(async () => {
+      attempts++;
+      throw new ZohoApiError(503, 'INTERNAL_ERROR', 'busy', true);
+    }, retryPolicy({ retries: 5, minTimeoutMs: 60_000, maxTimeoutMs: 60_000, randomize: false }), () => stop.abort(new Error('stopped')), stop.signal);
+    await expect(run).rejects.toThrow('stopped');
+    expect(attempts).toBe(1);
+  });
+});

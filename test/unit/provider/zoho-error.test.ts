@@ -225,5 +225,10 @@ describe('errorFromFetchFailure against a real socket', () => {
     expect(errorFromFetchFailure(new DOMException('aborted', 'AbortError'), ctx)).toMatchObject({ code: 'ABORTED', retryable: false });
     const tls = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('self-signed'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }) });
     expect(errorFromFetchFailure(tls, ctx)).toMatchObject({ code: 'TLS', retryable: false });
+    // A server that leaves out an intermediate certificate fails the same way every time.
+    const leaf = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('unable to verify the first certificate'), { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }) });
+    expect(errorFromFetchFailure(leaf, ctx)).toMatchObject({ code: 'TLS', retryable: false });
+    // Not a socket failure (an access token holding a line break is an invalid header value): no retry.
+    expect(errorFromFetchFailure(new TypeError('Headers.append: "a\nb" is an invalid header value.'), ctx)).toMatchObject({ retryable: false });
   });
 });

@@ -371,6 +371,20 @@ describe('readPlanFile: what the file is', () => {
   });
 });
 
+describe('parsePlanFile: a file far larger in shape than any plan', () => {
+  it('is refused from its shape before it is parsed (millions of tiny objects cost gigabytes to parse)', () => {
+    const text = `{"formatVersion":1,"steps":[${'{},'.repeat(4_000_001)}{}]}`;
+    const err = userError(() => parsePlanFile(text, 'plan.json'));
+    expect(err.message).toBe('plan.json: not a zpi plan file: more than 4,000,000 objects and lists, far more than a plan holds');
+  });
+
+  it('counts no bracket inside a string', () => {
+    const doc = JSON.parse(renderJson(swapPlan())) as Record<string, unknown>;
+    doc.warnings = ['{'.repeat(100_000)];
+    expect(() => parsePlanFile(JSON.stringify(doc), 'plan.json')).not.toThrow();
+  });
+});
+
 describe('parsePlanFile: arbitrary JSON (property)', () => {
   const json = fc.jsonValue({ maxDepth: 6 });
   const fullUnicode = fc.jsonValue({ maxDepth: 4, stringUnit: 'binary' });
