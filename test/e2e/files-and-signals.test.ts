@@ -102,7 +102,9 @@ describe('signals during apply', () => {
   const lockDir = (): string => join(t.dir, '.locks');
   const locks = (): string[] => (existsSync(lockDir()) ? readdirSync(lockDir()).filter((f) => f.endsWith('.lock')) : []);
   beforeAll(async () => {
-    t = await e2e({ faults: 'latency=150ms' });
+    // Each call takes half a second, so a signal sent after one call is done lands while the next is
+    // in flight, even on a busy machine: the one after it must never start.
+    t = await e2e({ faults: 'latency=500ms' });
   });
   afterAll(async () => {
     await t.close();
@@ -115,7 +117,9 @@ describe('signals during apply', () => {
     // A change with several calls: profile permissions, grants, overrides, revokes.
     const manifest = join(t.dir, `${signal}.yaml`);
     const base = readFileSync(join(ROOT, 'examples', 'add-users.yaml'), 'utf8');
-    writeFileSync(manifest, signal === 'SIGINT' ? base : base.replace('  - email: heidi@acme.com\n', '  - email: judy@acme.com\n    permissions: [view, edit]\n'));
+    // Three calls or more either way, so one is still to come when the signal lands.
+    const other = base.replace('  - email: heidi@acme.com\n', '  - email: judy@acme.com\n    permissions: [view, edit]\n').replace('Sales Rep: [view]', 'Sales Rep: [view, create]');
+    writeFileSync(manifest, signal === 'SIGINT' ? base : other);
     const run = startApply(t, ['-f', manifest, '--auto-approve'], /^\[1\/\d+\] .* ok/m);
     expect(await run.reached, run.output()).toBe(true);
     // The lock is held (and private) while steps run.
@@ -139,10 +143,12 @@ describe('signals during apply', () => {
 
   it('--json still ends with its summary event when stopped, and says why', async () => {
     const manifest = join(t.dir, 'json.yaml');
-    // Three calls (a revoke, a profile, a grant): the signal comes after the first is done.
+    // Three calls whatever the tests before left (revokes, a profile no test set, a grant of ivan, whom
+    // none granted): the signal comes after the first is done.
     const text = readFileSync(join(ROOT, 'examples', 'add-users.yaml'), 'utf8')
-      .replace('  - email: heidi@acme.com\n', '  - email: judy@acme.com\n')
-      .replace('Sales Rep: [view]', 'Sales Rep: [view, create]');
+      .replace('  - email: heidi@acme.com\n', '  - email: ivan@acme.com\n')
+      .replace('  - email: frank@acme.com\n', '')
+      .replace('Sales Rep: [view]', 'Sales Rep: [view, edit]');
     writeFileSync(manifest, text);
     const run = spawnZpi(t, ['apply', '-f', manifest, '--auto-approve', '--json'], { NO_COLOR: '1', ZPI_ZSC_KEY: SECRETS.zsc7001 });
     let stdout = '';
