@@ -10,6 +10,7 @@ import type { RetryPolicy } from './retry-policy.js';
 import { retryPolicy, withRetry } from './retry-policy.js';
 import type { ErrorContext, HttpAnswer } from './zoho-error.js';
 import { answerTooLarge, errorFromFetchFailure, errorFromResponse, formatDuration, malformedAnswer, parseJson, redirectRefused } from './zoho-error.js';
+import { readCapped } from './read-capped.js';
 
 export interface ZohoClientOptions {
   endpoints: Endpoints;
@@ -319,33 +320,6 @@ export class ZohoClient {
   #log(line: string): void {
     this.#opts.log?.(this.redact(line));
   }
-}
-
-/**
- * The body as text, at most `cap` bytes: refused before reading when Content-Length announces more,
- * and the stream cancelled as soon as more arrives, so a hostile server cannot fill memory.
- */
-async function readCapped(res: Response, cap: number, tooLarge: () => ZohoApiError): Promise<string> {
-  if (Number(res.headers.get('content-length')) > cap) {
-    void res.body?.cancel().catch(() => undefined);
-    throw tooLarge();
-  }
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > cap) {
-      void reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  // TextDecoder drops a BOM as res.text() does.
-  return new TextDecoder().decode(Buffer.concat(chunks, size));
 }
 
 /** p, or the signal's reason as soon as it aborts (a shared token refresh may outlive one caller's deadline). */
