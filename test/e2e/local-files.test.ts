@@ -39,29 +39,22 @@ describe('files zpi writes: never through a link, never a special file, replaced
     await t.close();
   });
 
-  it('plan --out onto a symbolic link is refused, and its target is untouched', async () => {
-    const target = join(outside, 'authorized_keys');
+  it.each([
+    ['plan --out', ['plan', '--out'], 'plan.json'],
+    ['export -o', ['export', '-o'], 'exported.yaml'],
+  ])('%s onto a symbolic link is refused, and its target is untouched', async (_what, args, name) => {
+    const target = join(outside, `precious-${name}`);
     writeFileSync(target, 'ssh-ed25519 AAAA precious\n');
-    symlinkSync(target, join(t.dir, 'odd', 'plan.json'));
-    const r = await t.run(['plan', '--out', 'odd/plan.json']);
+    symlinkSync(target, join(t.dir, 'odd', name));
+    const r = await t.run([...args, `odd/${name}`]);
     expectCleanFailure(r);
-    expect(r.stderr).toBe('error: refusing to write odd/plan.json: it is a symbolic link\n');
+    expect(r.stderr).toBe(`error: refusing to write odd/${name}: it is a symbolic link\n`);
     expect(readFileSync(target, 'utf8')).toBe('ssh-ed25519 AAAA precious\n');
     // A dangling link too: writing through it would create its target.
-    symlinkSync(join(outside, 'created-by-zpi'), join(t.dir, 'odd', 'dangling.json'));
-    const dangling = await t.run(['plan', '--out', 'odd/dangling.json']);
-    expect(dangling.stderr).toBe('error: refusing to write odd/dangling.json: it is a symbolic link\n');
-    expect(existsSync(join(outside, 'created-by-zpi'))).toBe(false);
-  });
-
-  it('export -o onto a symbolic link is refused the same way', async () => {
-    const target = join(outside, 'bashrc');
-    writeFileSync(target, 'echo hi\n');
-    symlinkSync(target, join(t.dir, 'odd', 'exported.yaml'));
-    const r = await t.run(['export', '-o', 'odd/exported.yaml']);
-    expectCleanFailure(r);
-    expect(r.stderr).toBe('error: refusing to write odd/exported.yaml: it is a symbolic link\n');
-    expect(readFileSync(target, 'utf8')).toBe('echo hi\n');
+    symlinkSync(join(outside, `created-by-zpi-${name}`), join(t.dir, 'odd', `dangling-${name}`));
+    const dangling = await t.run([...args, `odd/dangling-${name}`]);
+    expect(dangling.stderr).toBe(`error: refusing to write odd/dangling-${name}: it is a symbolic link\n`);
+    expect(existsSync(join(outside, `created-by-zpi-${name}`))).toBe(false);
   });
 
   it('a FIFO, a device and a directory are refused at once, without waiting or writing', async () => {
