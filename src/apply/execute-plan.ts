@@ -1,8 +1,8 @@
 import { ApplyStopped } from '../model/errors.js';
 import { summaryBucket, type Plan, type Step } from '../model/plan.js';
+import { screenOf } from '../model/runbook.js';
 import type { Provider } from '../provider/provider.js';
 import { retryPolicy } from '../provider/retry-policy.js';
-import { manualInstructions } from '../render/manual-steps.js';
 import { callUnit, redact, type CallContext } from './call-unit.js';
 import { groupSteps, type IndexedStep } from './group-steps.js';
 import { preflight } from './preflight.js';
@@ -57,18 +57,22 @@ export async function executePlan(plan: Plan, provider: Provider, opts: ExecuteO
     }
     if (unit.manual) {
       const first = unit.steps[0] as IndexedStep;
-      const confirmed = await confirm(first, opts, emit, ref);
+      const confirmed = await confirm(unit.steps, opts, emit, ref);
       if (confirmed === true) {
-        markDone(first.step);
+        for (const s of unit.steps) markDone(s.step);
+        // Recorded at once: a run stopped later resumes after this block.
+        opts.journal?.done(unit.steps.map((s) => s.step));
         continue;
       }
       // Stopped while the admin was asked: that is the reason, not the step.
       if (opts.signal?.aborted) stopped = stopReason();
-      else manualStop = { ...ref(first), reason: confirmed };
+      else manualStop = { ...ref(first), reason: confirmed, steps: unit.steps.length };
       break;
     }
 
     for (const s of unit.steps) emit({ type: 'step_started', manual: false, ...ref(s) });
+    // Written down before the call: if zpi dies during it, the next plan knows the call may have landed.
+    opts.journal?.starting(unit.steps.map((s) => s.step));
     const ctx: CallContext = {
       provider,
       env: opts.env,
@@ -93,6 +97,7 @@ export async function executePlan(plan: Plan, provider: Provider, opts: ExecuteO
     retries += outcome.retries;
     // The call's retries and time belong to every step it carried.
     const stats = { retries: outcome.retries, ms: outcome.ms };
+    opts.journal?.done(unit.steps.filter((_, i) => !outcome.errors[i]).map((s) => s.step));
     unit.steps.forEach((s, i) => {
       const error = outcome.errors[i];
       if (error) {
@@ -125,19 +130,23 @@ export async function executePlan(plan: Plan, provider: Provider, opts: ExecuteO
 }
 
 /**
- * A manual step: Zoho has no API for it, so an admin does it in Setup and says so. true when done;
- * otherwise why the run stops there. Without a callback nobody can say so: stop before it.
+ * Manual steps of one Setup screen visit: Zoho has no API for them, so an admin does them in Setup
+ * and says so. true when done; otherwise why the run stops there. Without a callback nobody can say
+ * so: stop before them.
  */
 async function confirm(
-  s: IndexedStep,
+  steps: IndexedStep[],
   opts: ExecuteOptions,
   emit: (e: ApplyEvent) => void,
   ref: (s: IndexedStep) => StepRef,
 ): Promise<true | 'cannot-confirm' | 'not-confirmed'> {
   if (!opts.confirmManual) return 'cannot-confirm';
-  emit({ type: 'step_started', manual: true, ...ref(s) });
+  for (const s of steps) emit({ type: 'step_started', manual: true, ...ref(s) });
   const started = performance.now();
-  if (!(await opts.confirmManual(s.step, manualInstructions(s.step)))) return 'not-confirmed';
-  emit({ type: 'step_done', manual: true, ...ref(s), retries: 0, ms: Math.round(performance.now() - started) });
+  const first = steps[0] as IndexedStep;
+  const block = { screen: screenOf(first.step), steps: steps.map((s) => s.step), first: first.index };
+  if (!(await opts.confirmManual(block))) return 'not-confirmed';
+  const ms = Math.round(performance.now() - started);
+  for (const s of steps) emit({ type: 'step_done', manual: true, ...ref(s), retries: 0, ms });
   return true;
 }

@@ -1,4 +1,5 @@
 import type { Step, StepKind } from '../model/plan.js';
+import { sameVisit } from '../model/runbook.js';
 
 export interface IndexedStep {
   step: Step;
@@ -6,7 +7,7 @@ export interface IndexedStep {
   index: number;
 }
 
-/** Steps that run as one provider call, or one manual step. */
+/** Steps that run as one provider call, or manual steps done on one Setup screen visit. */
 export interface Unit {
   kind: StepKind;
   manual: boolean;
@@ -29,8 +30,8 @@ function batchLimit(kind: StepKind, batchSize: number): number {
 
 /**
  * Splits the plan into units in plan order: consecutive steps of a batchable kind share a call
- * (plan() emits each kind together, DESIGN §4); a manual step is always a unit of its own, since the
- * admin confirms steps one by one. Order is never changed.
+ * (plan() emits each kind together, DESIGN §4); consecutive manual steps on one Setup screen are one
+ * unit, the admin confirms them together (runbookBlocks). Order is never changed.
  */
 export function groupSteps(steps: readonly Step[], batchSize: number): Unit[] {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
@@ -38,13 +39,11 @@ export function groupSteps(steps: readonly Step[], batchSize: number): Unit[] {
   steps.forEach((step, i) => {
     const last = units[units.length - 1];
     const item = { step, index: i + 1 };
-    if (
-      last &&
-      !step.manual &&
-      !last.manual &&
-      last.kind === step.kind &&
-      last.steps.length < batchLimit(step.kind, batchSize)
-    ) {
+    const prev = last?.steps[last.steps.length - 1]?.step;
+    const together = last && prev && (step.manual
+      ? last.manual && sameVisit(prev, step)
+      : !last.manual && last.kind === step.kind && last.steps.length < batchLimit(step.kind, batchSize));
+    if (together) {
       last.steps.push(item);
     } else {
       units.push({ kind: step.kind, manual: step.manual, steps: [item] });

@@ -1,4 +1,5 @@
 import type { Step, StepAction, StepKind } from '../model/plan.js';
+import type { RunbookBlock } from '../model/runbook.js';
 import type { RetryPolicy } from '../provider/retry-policy.js';
 
 export interface ExecuteOptions {
@@ -13,8 +14,17 @@ export interface ExecuteOptions {
    * manual step either way; given both, the callback wins (the caller provided a way to confirm).
    */
   autoApprove: boolean;
-  /** On a terminal: shows a manual step's Setup instructions; resolves true once the admin has done it. */
-  confirmManual?: (step: Step, instructions: string[]) => Promise<boolean>;
+  /**
+   * On a terminal: shows the Setup instructions of one screen visit (consecutive manual steps on one
+   * screen); resolves true once the admin has done them all.
+   */
+  confirmManual?: (block: RunbookBlock) => Promise<boolean>;
+  /**
+   * Told, synchronously, the steps a call is about to carry (it may land even if zpi dies during it)
+   * and then the steps that took effect, and the steps of each confirmed manual block: the record
+   * (DESIGN §5a) is written from these. A throw stops the run.
+   */
+  journal?: { starting(steps: Step[]): void; done(steps: Step[]): void };
   onEvent?: (e: ApplyEvent) => void;
   /** Ids per grantUsers/revokeUsers call; default 100 (Zoho's limit). */
   batchSize?: number;
@@ -71,7 +81,7 @@ export interface ApplyResult {
   /** Id of the manual step the run stopped at. */
   stoppedAtManual?: string;
   /** Why it stopped there: nobody could confirm it (no terminal, --auto-approve), or the admin declined. */
-  manualStop?: StepRef & { reason: 'cannot-confirm' | 'not-confirmed' };
+  manualStop?: StepRef & { reason: 'cannot-confirm' | 'not-confirmed'; steps: number };
   /** Done steps by action; a replace counts as a change, as in the plan's summary line. */
   counts: { added: number; changed: number; removed: number };
   /** Provider calls made, retried attempts included. */

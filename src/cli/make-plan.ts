@@ -2,7 +2,9 @@ import { fingerprintWithSections } from '../model/fingerprint.js';
 import type { Desired } from '../model/desired.js';
 import type { Live } from '../model/live.js';
 import type { Plan, PlanOptions } from '../model/plan.js';
+import type { RecordFile } from '../model/record.js';
 import { plan } from '../plan/index.js';
+import { recordSection } from '../record/journal.js';
 import type { Io } from './io.js';
 import { progressBar } from './progress.js';
 import type { OpenTarget } from './target.js';
@@ -17,8 +19,16 @@ export interface Planned {
 /**
  * Reads live state through `target` and calls the pure plan(); the only I/O around planning.
  * `check` sees the live state first and may refuse it (a saved plan's target) before plan() does.
+ * `record` is the record file (DESIGN §5a), if there is one: plan gets its section for this org and target.
  */
-export async function readAndPlan(desired: Desired, target: OpenTarget, options: PlanOptions, io: Io, check?: (live: Live) => void): Promise<Planned> {
+export async function readAndPlan(
+  desired: Desired,
+  target: OpenTarget,
+  options: PlanOptions,
+  io: Io,
+  check?: (live: Live) => void,
+  record?: RecordFile,
+): Promise<Planned> {
   const started = performance.now();
   const callsBefore = target.provider.stats().calls;
   const bar = progressBar(io, 'reading users');
@@ -36,6 +46,7 @@ export async function readAndPlan(desired: Desired, target: OpenTarget, options:
     target: { org: { id: live.org.id, name: live.org.companyName }, endpointKind: target.kind, endpoint: target.endpoint },
     options,
     liveFingerprint: fingerprints.fingerprint,
+    record: recordSection(record, target.kind, live.org.id),
   };
   let result = plan(desired, live, ctx);
   // Link counts cost a call; only a step that drops links needs them (for its blast radius).

@@ -127,6 +127,24 @@ export interface AccessChange {
   afterReason: AccessReason;
 }
 
+/**
+ * A setting that differs from the record (DESIGN §5a): changed outside zpi where the settings can be
+ * read, or (real Zoho) a recorded user, profile or portal that is gone or no longer active.
+ */
+export interface Drift {
+  /** status: active/inactive; portal: its name; user: has access or not; override: per-user permissions; profile: its permissions. */
+  subject: 'status' | 'portal' | 'user' | 'override' | 'profile';
+  /** "integration", the portal's or profile's name, or the user's email. */
+  target: string;
+  /** As recorded and as found: a status, a portal name, "access", or permissions; null for none. */
+  recorded: string | Permission[] | null;
+  found: string | Permission[] | null;
+  /** changed: outside zpi; gone, inactive, unconfirmed: what real Zoho shows of a recorded user, profile or portal. */
+  cause: 'changed' | 'gone' | 'inactive' | 'unconfirmed';
+  /** True when a step of the plan puts the manifest's setting back (exit 3 with --detailed-exitcode). */
+  undone: boolean;
+}
+
 export interface PlanTarget {
   org: { id: string; name: string };
   /** sandbox: zpi's emulator; zoho: real Zoho; custom: any other --endpoint. */
@@ -163,6 +181,10 @@ export interface Plan {
   /** True when the integration's settings are not readable through the API (real Zoho). */
   manual: boolean;
   warnings: string[];
+  /** The record the plan started from (DESIGN §5a): its last entry and a hash of its settings; null without one. */
+  record?: { hash: string; at: string | null; by: string | null } | null;
+  /** Settings that differ from the record, status and portal first; empty without a record. */
+  drift?: Drift[];
 }
 
 /** Which summary count a step falls in (DESIGN §9): a replace (portal change) is one change. */

@@ -1,6 +1,7 @@
 import type { Desired } from '../model/desired.js';
 import { formatProblem, PlanError } from '../model/errors.js';
-import { fingerprint } from '../model/fingerprint.js';
+import { fingerprint, sha256, stableStringify } from '../model/fingerprint.js';
+import type { RecordSection } from '../model/record.js';
 import type { Live, LiveUser } from '../model/live.js';
 import { PLAN_FORMAT_VERSION, type GrantUserStep, type Plan, type PlanOptions, type PlanTarget, type Step } from '../model/plan.js';
 import { planAccessSteps } from './access-steps.js';
@@ -9,6 +10,7 @@ import { computeBrake } from './compute-brake.js';
 import { AccessIndex, accessChanges } from './effective-access.js';
 import { desiredState, liveState } from './integration-state.js';
 import { planPortalSteps } from './portal-steps.js';
+import { markUndone, reconcileRecord } from './reconcile-record.js';
 import { estimateApiCalls, summarize } from './summarize-plan.js';
 
 // Real Zoho publishes no API for the integration's settings (WIRE.md §B): the state is unknown.
@@ -27,6 +29,11 @@ export interface PlanContext {
    * with the per-section fingerprints in one pass): hashing 100,000 users is not free.
    */
   liveFingerprint?: string;
+  /**
+   * The record's section for this org and target (DESIGN §5a), if there is one: on real Zoho it is
+   * the state plan diffs against; elsewhere the live settings are compared with it to tell drift.
+   */
+  record?: RecordSection;
 }
 
 /**
@@ -38,11 +45,14 @@ export interface PlanContext {
  * Linear in the number of users apart from sorting by email (Maps and Sets keyed by id and email,
  * permission sets compared as bit masks), so 100,000 users plan in tens of milliseconds.
  */
-export function plan(desired: Desired, live: Live, ctx: PlanContext): Plan {
+export function plan(desired: Desired, read: Live, ctx: PlanContext): Plan {
+  // Real Zoho: the record stands in for the settings nobody can read.
+  const reconciled = reconcileRecord(read, ctx.record);
+  const live = reconciled.integration === read.integration ? read : { ...read, integration: reconciled.integration };
   const check = checkDomain(desired, live, indexByEmail(live.users));
   if (check.problems.length > 0) throw new PlanError(check.problems);
 
-  const manual = live.integration === null;
+  const manual = read.integration === null;
   const users = usersById(live.users);
   const before = liveState(live.integration);
   const portal = planPortalSteps(desired, live, check.portal, manual, before);
@@ -71,7 +81,7 @@ export function plan(desired: Desired, live: Live, ctx: PlanContext): Plan {
     formatVersion: PLAN_FORMAT_VERSION,
     manifest: { file: desired.file, hash: desired.hash },
     target: { ...ctx.target, org: { ...ctx.target.org } },
-    liveFingerprint: ctx.liveFingerprint ?? fingerprint(live),
+    liveFingerprint: ctx.liveFingerprint ?? fingerprint(read),
     options: { ...ctx.options },
     steps,
     access,
@@ -80,7 +90,15 @@ export function plan(desired: Desired, live: Live, ctx: PlanContext): Plan {
     apiCalls: estimateApiCalls(steps),
     manual,
     warnings,
+    record: ctx.record ? recordRef(ctx.record) : null,
+    drift: markUndone(reconciled.drift, steps),
   };
+}
+
+/** Which record the plan started from: a saved plan is stale once the record moved on. */
+function recordRef(record: RecordSection): NonNullable<Plan['record']> {
+  const last = record.history.at(-1);
+  return { hash: sha256(stableStringify(record.settings)), at: last?.at ?? null, by: last?.by ?? null };
 }
 
 const EMPTY_GRANT_WARNINGS = 20;

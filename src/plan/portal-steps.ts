@@ -27,9 +27,9 @@ export function planPortalSteps(
   const common = { destructive: false, manual };
 
   if (desired.state === 'deactivated') {
-    // Unreadable settings (real Zoho): zpi cannot tell whether it is active, so the admin is asked to
-    // make sure in Setup (a manual step) rather than told that nothing needs doing.
-    if (!manual && live.integration?.status !== 'active') return { steps: [], base: EMPTY_STATE };
+    // Unreadable settings and no record (real Zoho): zpi cannot tell whether it is active, so the admin
+    // is asked to make sure in Setup (a manual step) rather than told that nothing needs doing.
+    if (live.integration && live.integration.status !== 'active') return { steps: [], base: EMPTY_STATE };
     const target = associated?.name ?? 'integration';
     const step: Step = {
       ...common,

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { escapeControls, UserError } from '../model/errors.js';
 import { PLAN_FORMAT_VERSION, type Plan, type StepKind } from '../model/plan.js';
+import { parseJsonDocument } from '../model/json-document.js';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -73,62 +74,15 @@ function valueAt(doc: unknown, segments: string[]): unknown {
   return v;
 }
 
-const MAX_DEPTH = 32;
-
 /** A value from the file, for a message: one short printable line, whatever the file holds. */
 function quote(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return escapeControls(text.length > 40 ? `${text.slice(0, 39)}…` : text);
 }
 
-/**
- * At most this many objects and arrays: a plan of 100,000 users has about a million. Many more tiny
- * ones (`[{},{},…]`) cost JSON.parse gigabytes of memory and minutes before anything could refuse them.
- */
-const MAX_CONTAINERS = 4_000_000;
-
-/**
- * Why `text` is no plan, judged from its shape before it is parsed: nesting deeper than MAX_DEPTH
- * (which would overflow the stack of whatever walks it next) or more than MAX_CONTAINERS objects and
- * arrays. One pass over the characters, strings skipped; undefined when neither.
- */
-function shapeProblem(text: string): string | undefined {
-  let depth = 0;
-  let containers = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 /* { */ || c === 91 /* [ */) {
-      if (++depth > MAX_DEPTH) return `nested more than ${MAX_DEPTH} levels deep`;
-      if (++containers > MAX_CONTAINERS) return `more than ${MAX_CONTAINERS.toLocaleString('en-US')} objects and lists, far more than a plan holds`;
-    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
-  }
-  return undefined;
-}
-
-function lineCol(text: string, pos: number): string {
-  const before = text.slice(0, pos);
-  const line = before.split('\n').length;
-  return `line ${line}, column ${pos - before.lastIndexOf('\n')}`;
-}
-
 /** Reads a plan saved with `zpi plan --out`; throws UserError saying what is wrong with it. */
 export function parsePlanFile(text: string, file: string): Plan {
-  const shape = shapeProblem(text);
-  if (shape) throw new UserError(`${file}: not a zpi plan file: ${shape}`);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    // V8's message quotes the input; a plan file path might name anything (a .env file), so say where, not what.
-    const at = /at position (\d+)/.exec((err as Error).message);
-    const where = at ? ` at ${lineCol(text, Number(at[1]))}` : '';
-    throw new UserError(`${file}: not a zpi plan file: invalid JSON${where}`);
-  }
+  const doc = parseJsonDocument(text, `${file}: not a zpi plan file`);
   if (!isObject(doc)) throw new UserError(`${file}: not a zpi plan file: expected a JSON object`);
   if (doc.formatVersion !== PLAN_FORMAT_VERSION) {
     const found = doc.formatVersion === undefined ? 'it has no formatVersion' : `its formatVersion is ${quote(doc.formatVersion)}`;

@@ -6,10 +6,15 @@ import type { Desired } from '../../model/desired.js';
 import type { Live } from '../../model/live.js';
 import { ApplyStopped, escapeControls, UserError } from '../../model/errors.js';
 import { redactSecrets } from '../../provider/redactor.js';
-import type { Plan, Step } from '../../model/plan.js';
-import { readPlanFile, renderText } from '../../render/index.js';
+import type { Plan } from '../../model/plan.js';
+import type { RecordFile } from '../../model/record.js';
+import { runbookBlocks, type RunbookBlock } from '../../model/runbook.js';
+import { RecordJournal } from '../../record/journal.js';
+import { readRecord, recordPathFor } from '../../record/record-file.js';
+import { blockInstructions, blockTitle, readPlanFile, renderText } from '../../render/index.js';
+import { clockFrom } from '../clock.js';
 import type { Io } from '../io.js';
-import { planHeader, readAndPlan } from '../make-plan.js';
+import { planHeader, readAndPlan, type Planned } from '../make-plan.js';
 import { retryPolicyFromEnv } from '../retry-env.js';
 import { openTarget, type OpenTarget, type TargetFlags } from '../target.js';
 
@@ -22,6 +27,8 @@ export interface ApplyCommandOptions extends TargetFlags {
   json?: boolean;
   /** How long to wait for another apply of the same org to finish; 0 refuses at once. */
   lockTimeout?: number;
+  /** The record (DESIGN §5a); default X.state.json beside the manifest X.yaml. */
+  state?: string;
 }
 
 const EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
@@ -75,9 +82,18 @@ export async function applyCommand(opts: ApplyCommandOptions, io: Io): Promise<n
       onCompromised: () => stop.abort(new ApplyStopped('LOCK_LOST', 'the apply lock was lost (another process took it over)')),
     });
     await locking;
-    const plan = saved ? await rederive(saved, desired, target, io) : await planToApply(opts, desired, target, io, show);
-    if (!plan) return 1;
+    // Read under the lock: the apply that held it before may have just written it.
+    const recordFile = recordPathFor(desired.file, opts.state);
+    if (!recordFile) io.err('note: no record is kept for a manifest read from standard input; pass --state FILE to keep one\n');
+    const record = recordFile ? readRecord(recordFile) : undefined;
+    const planned = saved ? await rederive(saved, desired, target, io, record) : await planToApply(opts, desired, target, io, show, record);
+    if (!planned) return 1;
+    const { plan, live } = planned;
+    const journal = recordFile ? RecordJournal.open(recordFile, plan, live) : undefined;
+    const history = { at: clockFrom(io.env)().toISOString(), by: live.currentUser.email, action: 'apply' as const, manifestHash: desired.hash };
     if (plan.steps.length === 0) {
+      // Nothing to do: the record still takes in what was read (and says when it was last checked).
+      journal?.finish(history);
       // Without a plan file the rendered plan above already said so.
       if (saved) show(`No changes. Live state matches ${desired.file}.\n`);
       // Log parsers always get a closing summary event, also when there was nothing to do.
@@ -88,22 +104,33 @@ export async function applyCommand(opts: ApplyCommandOptions, io: Io): Promise<n
       return 0;
     }
     writing = true;
+    const blocks = runbookBlocks(plan.steps);
+    // A confirmed Setup block prints one line for its steps, not one per step.
+    const blockOf = new Map(blocks.flatMap((b, i) => b.steps.map((st) => [st.id, { block: b, i }] as const)));
     const result = await executePlan(plan, target.provider, {
       env: io.env,
       retry: retryPolicyFromEnv(io.env),
       allowDestructive: plan.options.allowDestructive || Boolean(opts.allowDestructive),
       autoApprove: Boolean(opts.autoApprove) || !io.interactive,
-      confirmManual: io.interactive && !opts.autoApprove ? (step, lines) => confirmManual(step, lines, io, stop.signal) : undefined,
+      confirmManual: io.interactive && !opts.autoApprove ? (block) => confirmManual(block, blocks, io, stop.signal) : undefined,
+      ...(journal && { journal }),
       signal: stop.signal,
       onEvent: (e: ApplyEvent) => {
         if (opts.json) io.out(`${redactSecrets(JSON.stringify(e))}\n`);
-        else if (e.type !== 'summary') {
+        else if (e.type === 'step_done' && e.manual && blockOf.has(e.stepId)) {
+          const { block, i } = blockOf.get(e.stepId) as { block: RunbookBlock; i: number };
+          if (block.steps.at(-1)?.id === e.stepId) {
+            const done = `[${i + 1}/${blocks.length}] ${blockTitle(block)} … done (confirmed by the administrator; recorded)`;
+            io.err(`${redactSecrets(done)}\n`);
+          }
+        } else if (e.type !== 'summary') {
           // Escaped by the formatter (remote text); a secret Zoho echoed back is masked here.
           const line = formatStepLine(e, { color: io.color });
           if (line) io.err(`${redactSecrets(line)}\n`);
         }
       },
     });
+    journal?.finish(history);
     io.err(`${redactSecrets(formatSummary(result, plan))}\n`);
     if (result.ok) return 0;
     const reason: unknown = stop.signal.reason;
@@ -142,7 +169,7 @@ function readSavedPlan(file: string): Plan {
  * the live state with the plan's saved options, and the fresh steps run only if they are the very
  * steps in the file (reviewing those was the approval). Otherwise it refuses, saying what differs.
  */
-async function rederive(saved: Plan, desired: Desired, target: OpenTarget, io: Io): Promise<Plan> {
+async function rederive(saved: Plan, desired: Desired, target: OpenTarget, io: Io, record: RecordFile | undefined): Promise<Planned> {
   // Another org (e.g. a plan made with --sandbox applied with Zoho credentials) is not "stale": say so.
   const sameTarget = (live: Live): void => {
     if (live.org.id === saved.target.org.id && (saved.target.endpointKind === 'zoho') === (target.kind === 'zoho')) return;
@@ -152,12 +179,17 @@ async function rederive(saved: Plan, desired: Desired, target: OpenTarget, io: I
         'pass the same --sandbox/--endpoint as for zpi plan',
     );
   };
-  const { plan: fresh } = await readAndPlan(desired, target, saved.options, io, sameTarget);
+  const planned = await readAndPlan(desired, target, saved.options, io, sameTarget, record);
+  const fresh = planned.plan;
   if (fresh.liveFingerprint !== saved.liveFingerprint) {
     const now = fresh.liveSections ?? {};
     const changed = saved.liveSections ? Object.keys(now).filter((k) => saved.liveSections?.[k] !== now[k]) : [];
     const what = changed.length > 0 ? changed.join(', ') : 'the live state';
     throw new UserError(`plan is stale: ${what} changed in org ${fresh.target.org.id} since the plan was made; run zpi plan again`);
+  }
+  // A plan saved before there was a record (or from an older zpi) has none to compare.
+  if (saved.record !== undefined && (saved.record?.hash ?? null) !== (fresh.record?.hash ?? null)) {
+    throw new UserError(`plan is stale: the record of org ${fresh.target.org.id} changed since the plan was made (an apply or import ran); run zpi plan again`);
   }
   const differs = compareSteps(saved.steps, fresh.steps);
   if (differs) {
@@ -166,7 +198,7 @@ async function rederive(saved: Plan, desired: Desired, target: OpenTarget, io: I
         'the file may have been edited; run zpi plan again',
     );
   }
-  return fresh;
+  return planned;
 }
 
 /** No plan file: plan now, show it, and get a `yes` (or --auto-approve). */
@@ -176,14 +208,16 @@ async function planToApply(
   target: OpenTarget,
   io: Io,
   show: (t: string) => void,
-): Promise<Plan | undefined> {
+  record: RecordFile | undefined,
+): Promise<Planned | undefined> {
   const options = { allowDestructive: Boolean(opts.allowDestructive), maxRevokePct: opts.maxRevoke };
-  const { plan, readSummary } = await readAndPlan(desired, target, options, io);
+  const planned = await readAndPlan(desired, target, options, io, undefined, record);
+  const { plan, readSummary } = planned;
   show(`${renderText(plan, { color: io.color, header: planHeader('apply', desired, plan), readSummary })}\n`);
-  if (plan.steps.length === 0) return plan;
+  if (plan.steps.length === 0) return planned;
   // Refuse (destructive without approval, ZSC key variable unset) before asking, with executePlan's words.
   preflight(plan, io.env, options.allowDestructive);
-  if (opts.autoApprove) return plan;
+  if (opts.autoApprove) return planned;
   if (!io.interactive) {
     throw new UserError('no terminal to confirm the changes: re-run with --auto-approve, or save a plan with --out and apply it');
   }
@@ -192,17 +226,19 @@ async function planToApply(
     io.err('Apply cancelled; nothing was changed.\n');
     return undefined;
   }
-  return plan;
+  return planned;
 }
 
-async function confirmManual(step: Step, lines: string[], io: Io, stopped: AbortSignal): Promise<boolean> {
-  io.err(`\nManual step: ${escapeControls(step.id)} (Zoho has no API for it). In Zoho CRM:\n`);
-  for (const l of lines) io.err(`  ${l}\n`);
-  // A signal while waiting for the admin stops here: the step is not confirmed.
+/** One Setup screen visit on a terminal: its instructions, then `done` (recorded at once) or a stop. */
+async function confirmManual(block: RunbookBlock, blocks: RunbookBlock[], io: Io, stopped: AbortSignal): Promise<boolean> {
+  const n = blocks.findIndex((b) => b.first === block.first) + 1;
+  io.err(`\nSetup [${n}/${blocks.length}] ${blockTitle(block)} (Zoho has no API for it):\n`);
+  for (const l of blockInstructions(block)) io.err(`  ${l}\n`);
+  // A signal while waiting for the admin stops here: the block is not confirmed.
   const abandoned = new Promise<string>((resolve) => {
     if (stopped.aborted) resolve('');
     stopped.addEventListener('abort', () => resolve(''), { once: true });
   });
-  const answer = await Promise.race([io.ask("Type 'done' when it is done (anything else stops here): "), abandoned]);
+  const answer = await Promise.race([io.ask("Type 'done' when all of it is done (anything else stops here): "), abandoned]);
   return !stopped.aborted && answer.trim() === 'done';
 }

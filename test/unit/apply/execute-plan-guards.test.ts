@@ -128,17 +128,18 @@ describe('executePlan: manual steps', () => {
 
   it('asks for each manual step with its Setup instructions, and continues once confirmed', async () => {
     const p = new ScriptedProvider();
-    const asked: [string, string[]][] = [];
+    const asked: [string, string][] = [];
     const { result, events } = await run(plan, p, {
       autoApprove: false,
-      confirmManual: async (step, lines) => {
-        asked.push([step.id, lines]);
+      confirmManual: async (block) => {
+        // One Setup screen visit each: the profile, then the user (different screens).
+        asked.push([block.steps.map((s) => s.id).join(','), block.screen]);
         expect(p.calls).toHaveLength(1); // the revoke waits until both manual steps are done
         return true;
       },
     });
     expect(asked.map(([id]) => id)).toEqual(['set-profile-permissions:Standard', 'grant-user:dave@acme.com']);
-    for (const [, lines] of asked) expect(lines.length).toBeGreaterThan(0);
+    expect(asked.map(([, screen]) => screen)).toEqual(['profiles', 'users']);
     expect(p.sequence).toEqual([
       { method: 'grantUsers', args: ['201'] },
       { method: 'revokeUsers', args: ['205'] },
@@ -154,7 +155,7 @@ describe('executePlan: manual steps', () => {
     expect(result).toMatchObject({ ok: false, stoppedAtManual: 'set-profile-permissions:Standard', manualStop: { reason: 'not-confirmed' } });
     expect(formatSummary(result)).toBe(
       'Apply stopped at manual step [2/4] profile Standard: not confirmed as done. 1 step completed; ' +
-        'once it is done in Zoho CRM Setup, run `zpi apply` again to finish the rest.',
+        'once it is done in Zoho CRM Setup, run `zpi apply` again to finish the rest (what was confirmed is recorded and not asked again).',
     );
   });
 });

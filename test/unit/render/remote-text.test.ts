@@ -10,7 +10,8 @@ import { formatStepLine, formatSummary, type ApplyEvent, type ApplyResult } from
 import type { StepRef } from '../../../src/apply/types.js';
 import type { Plan } from '../../../src/model/plan.js';
 import { plan } from '../../../src/plan/index.js';
-import { manualInstructions, MARKDOWN_MARKER, renderJson, renderMarkdown, renderText } from '../../../src/render/index.js';
+import { runbookBlocks } from '../../../src/model/runbook.js';
+import { blockInstructions, MARKDOWN_MARKER, renderJson, renderMarkdown, renderText } from '../../../src/render/index.js';
 import { escapeStrings, markdownText } from '../../../src/render/safe-text.js';
 import { ALL, desired, liveOrg, planCtx, PORTALS, PROFILES } from '../../helpers/builders.js';
 
@@ -116,11 +117,11 @@ describe('remote text in the text plan', () => {
 
 describe('remote text in manual Setup instructions', () => {
   it('escapes portal, profile, email and zscEmail in every instruction', () => {
-    const lines = hostileManualPlan().steps.flatMap((s) => manualInstructions(s));
+    const lines = runbookBlocks(hostileManualPlan().steps).flatMap((b) => blockInstructions(b));
     const text = lines.join('\n');
     expectEscaped(text);
     expect(text).toContain(`Choose the portal evil\\u001b[2Jportal\\u2066.`);
-    expect(text).toContain(`Select the checkbox of eve\\u001b[2j\\u0007@acme.com.`);
+    expect(text).toMatch(/^ {2}eve\\u001b\[2j\\u0007@acme\.com$/m);
   });
 });
 
@@ -196,7 +197,7 @@ describe('remote text in apply progress and the closing summary', () => {
     const base: ApplyResult = { ok: false, done: [], remaining: [`grant-user:${EVE}`, `revoke-user:${MAL}`], counts: { added: 0, changed: 0, removed: 0 }, calls: 1, retries: 0, ms: 1 };
     const failed = formatSummary({ ...base, failed: { ...ref(EVE), code: 'INVALID', message: zohoSays } });
     const stopped = formatSummary({ ...base, stopped: { code: 'INTERRUPTED', message: `stopped${CLEAR}` } });
-    const manual = formatSummary({ ...base, manualStop: { ...ref(PORTAL), reason: 'not-confirmed' } });
+    const manual = formatSummary({ ...base, manualStop: { ...ref(PORTAL), reason: 'not-confirmed', steps: 1 } });
     for (const line of [failed, stopped, manual]) expect(line).not.toMatch(RAW);
     expect(failed).toContain('grant eve\\u001b[2j\\u0007@acme.com: INVALID: user eve');
     expect(stopped).toContain('Apply stopped: stopped\\u001b[2J. 0 steps completed, 2 steps left (grant-user:eve\\u001b[2j\\u0007@acme.com, revoke-user:mal\\u202emoc');

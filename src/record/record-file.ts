@@ -1,0 +1,113 @@
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { Ajv } from 'ajv';
+import { escapeControls, UserError } from '../model/errors.js';
+import { parseJsonDocument } from '../model/json-document.js';
+import { RECORD_FORMAT_VERSION, RECORD_KIND, type RecordFile } from '../model/record.js';
+
+const schema = (name: string): object => JSON.parse(readFileSync(new URL(`../../schema/${name}`, import.meta.url), 'utf8')) as object;
+// Read, not imported: the same relative URL works from src/record (vitest) and dist/record (tsc).
+const validate = new Ajv({ allErrors: false, strict: false }).addSchema(schema('plan.schema.json')).compile(schema('record.schema.json'));
+
+/** A record of 100,000 users is about 6 MB; far more is not one. */
+const MAX_RECORD_BYTES = 256 * 1024 * 1024;
+
+const WHY: Record<string, string> = {
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a part of the path is not a directory',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'the path is too long',
+};
+
+/**
+ * The record beside a manifest: `X.state.json` for `X.yaml` (DESIGN §5a). A manifest read from
+ * standard input has none unless --state says where.
+ */
+export function recordPathFor(manifestFile: string, stateFlag: string | undefined): string | undefined {
+  if (stateFlag) return stateFlag;
+  if (manifestFile === '-' || manifestFile === '/dev/stdin') return undefined;
+  const name = basename(manifestFile).replace(/\.ya?ml$/i, '');
+  return join(dirname(manifestFile), `${name}.state.json`);
+}
+
+/** Reads the record at `file`; undefined when there is none yet. Anything else wrong is one UserError line. */
+export function readRecord(file: string): RecordFile | undefined {
+  const shown = escapeControls(file);
+  let text: string;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw new UserError(`cannot read the record ${shown}: ${st.isDirectory() ? 'it is a directory' : 'not a regular file'}`);
+    if (st.size > MAX_RECORD_BYTES) throw new UserError(`${shown}: not a zpi record: ${st.size} bytes is far too large for one`);
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (code === 'ENOENT') return undefined;
+    throw new UserError(`cannot read the record ${shown}: ${WHY[code] ?? (code || String(err))}`);
+  }
+  const fix = 'restore it from git, or pass --state with another file';
+  const doc = parseJsonDocument(text, `${shown}: not a zpi record (${fix})`) as Record<string, unknown> | null;
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || doc.kind !== RECORD_KIND) {
+    throw new UserError(`${shown} is not a zpi record (no "kind": "${RECORD_KIND}"): ${fix}`);
+  }
+  if (doc.formatVersion !== RECORD_FORMAT_VERSION) {
+    const v = typeof doc.formatVersion === 'number' ? doc.formatVersion : JSON.stringify(doc.formatVersion ?? null).slice(0, 20);
+    throw new UserError(`${shown}: record formatVersion ${escapeControls(String(v))} is not one this zpi reads (${RECORD_FORMAT_VERSION}); upgrade zpi`);
+  }
+  if (!validate(doc)) {
+    const e = validate.errors?.[0];
+    const where = e?.instancePath ? e.instancePath.split('/').slice(1).join('.') : '(the record)';
+    throw new UserError(`${shown}: not a valid zpi record: ${escapeControls(where.slice(0, 120))} ${e?.message ?? 'is malformed'} (${fix})`);
+  }
+  return doc as unknown as RecordFile;
+}
+
+/**
+ * Writes the record atomically: a temporary file beside it, flushed to disk, renamed over it. A
+ * crash or kill -9 leaves the old record or the new one, never half of either.
+ */
+export function writeRecord(file: string, record: RecordFile): void {
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
+  try {
+    const fd = openSync(temp, 'wx', 0o644);
+    try {
+      writeSync(fd, serializeRecord(record));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, file);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    throw new UserError(`cannot write the record ${escapeControls(file)}: ${WHY[code] ?? (code || String(err))}`);
+  }
+}
+
+/**
+ * JSON for people and for git: one user, one history entry, one permission list per line, so a
+ * change to the record reads as a short diff in a pull request.
+ */
+export function serializeRecord(record: RecordFile): string {
+  return `${pretty(record, '')}\n`;
+}
+
+function flat(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) return value.every((v) => v === null || typeof v !== 'object');
+  return Object.values(value).every((v) => v === null || typeof v !== 'object' || (Array.isArray(v) && flat(v)));
+}
+
+function pretty(value: unknown, indent: string): string {
+  if (flat(value)) return JSON.stringify(value);
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    return `[\n${value.map((v) => `${inner}${pretty(v, inner)}`).join(',\n')}\n${indent}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return '{}';
+  return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${pretty(v, inner)}`).join(',\n')}\n${indent}}`;
+}
