@@ -13,7 +13,7 @@ const MAX_CONTAINERS = 4_000_000;
  * (which would overflow the stack of whatever walks it next) or more than MAX_CONTAINERS objects and
  * arrays. One pass over the characters, strings skipped; undefined when neither.
  */
-function shapeProblem(text: string): string | undefined {
+function shapeProblem(text: string, noun: string): string | undefined {
   let depth = 0;
   let containers = 0;
   let inString = false;
@@ -25,7 +25,7 @@ function shapeProblem(text: string): string | undefined {
     } else if (c === 34) inString = true;
     else if (c === 123 /* { */ || c === 91 /* [ */) {
       if (++depth > MAX_DEPTH) return `nested more than ${MAX_DEPTH} levels deep`;
-      if (++containers > MAX_CONTAINERS) return `more than ${MAX_CONTAINERS.toLocaleString('en-US')} objects and lists, far more than a plan or record holds`;
+      if (++containers > MAX_CONTAINERS) return `more than ${MAX_CONTAINERS.toLocaleString('en-US')} objects and lists, far more than ${noun} holds`;
     } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
   }
   return undefined;
@@ -38,18 +38,18 @@ function lineCol(text: string, pos: number): string {
 }
 
 /**
- * `text` parsed as JSON, judged by its shape first (a hostile file cannot exhaust memory or the
+ * `text` (`noun`: what it should be, e.g. "a plan") parsed as JSON, judged by its shape first (a hostile file cannot exhaust memory or the
  * stack); a failure is a UserError `<prefix>: …` saying where, never quoting the file (it may be any
  * file, a .env included).
  */
-export function parseJsonDocument(text: string, prefix: string): unknown {
-  const shape = shapeProblem(text);
+export function parseJsonDocument(text: string, prefix: string, noun = 'a plan'): unknown {
+  const shape = shapeProblem(text, noun);
   if (shape) throw new UserError(`${prefix}: ${shape}`);
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
     const at = /at position (\d+)/.exec((err as Error).message);
-    const where = at ? ` at ${lineCol(text, Number(at[1]))}` : '';
+    const where = at ? ` at ${lineCol(text, Number(at[1]))}` : /end of JSON input/.test((err as Error).message) ? ': it ends too soon (cut short?)' : '';
     throw new UserError(`${prefix}: invalid JSON${where}`);
   }
 }

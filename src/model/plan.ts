@@ -181,8 +181,8 @@ export interface Plan {
   /** True when the integration's settings are not readable through the API (real Zoho). */
   manual: boolean;
   warnings: string[];
-  /** The record the plan started from (DESIGN §5a): its last entry and a hash of its settings; null without one. */
-  record?: { hash: string; at: string | null; by: string | null } | null;
+  /** The record the plan started from (DESIGN §5a): its last entry and a hash of its settings; absent without one. */
+  record?: { hash: string; at: string | null; by: string | null };
   /** Settings that differ from the record, status and portal first; empty without a record. */
   drift?: Drift[];
 }

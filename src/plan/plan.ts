@@ -90,7 +90,7 @@ export function plan(desired: Desired, read: Live, ctx: PlanContext): Plan {
     apiCalls: estimateApiCalls(steps),
     manual,
     warnings,
-    record: ctx.record ? recordRef(ctx.record) : null,
+    ...(ctx.record && { record: recordRef(ctx.record) }),
     drift: markUndone(reconciled.drift, steps),
   };
 }

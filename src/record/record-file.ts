@@ -23,11 +23,11 @@ const WHY: Record<string, string> = {
 
 /**
  * The record beside a manifest: `X.state.json` for `X.yaml` (DESIGN §5a). A manifest read from
- * standard input has none unless --state says where.
+ * standard input (`-`, shown as `<stdin>`) has none unless --state says where.
  */
 export function recordPathFor(manifestFile: string, stateFlag: string | undefined): string | undefined {
   if (stateFlag) return stateFlag;
-  if (manifestFile === '-' || manifestFile === '/dev/stdin') return undefined;
+  if (manifestFile === '-' || manifestFile === '<stdin>' || manifestFile.startsWith('/dev/') || manifestFile.startsWith('/proc/')) return undefined;
   const name = basename(manifestFile).replace(/\.ya?ml$/i, '');
   return join(dirname(manifestFile), `${name}.state.json`);
 }
@@ -48,7 +48,7 @@ export function readRecord(file: string): RecordFile | undefined {
     throw new UserError(`cannot read the record ${shown}: ${WHY[code] ?? (code || String(err))}`);
   }
   const fix = 'restore it from git, or pass --state with another file';
-  const doc = parseJsonDocument(text, `${shown}: not a zpi record (${fix})`) as Record<string, unknown> | null;
+  const doc = parseJsonDocument(text, `${shown}: not a zpi record (${fix})`, 'a record') as Record<string, unknown> | null;
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || doc.kind !== RECORD_KIND) {
     throw new UserError(`${shown} is not a zpi record (no "kind": "${RECORD_KIND}"): ${fix}`);
   }

@@ -187,8 +187,8 @@ async function rederive(saved: Plan, desired: Desired, target: OpenTarget, io: I
     const what = changed.length > 0 ? changed.join(', ') : 'the live state';
     throw new UserError(`plan is stale: ${what} changed in org ${fresh.target.org.id} since the plan was made; run zpi plan again`);
   }
-  // A plan saved before there was a record (or from an older zpi) has none to compare.
-  if (saved.record !== undefined && (saved.record?.hash ?? null) !== (fresh.record?.hash ?? null)) {
+  // A plan saved by a zpi that kept no record (it has no drift field) has none to compare.
+  if (saved.drift !== undefined && saved.record?.hash !== fresh.record?.hash) {
     throw new UserError(`plan is stale: the record of org ${fresh.target.org.id} changed since the plan was made (an apply or import ran); run zpi plan again`);
   }
   const differs = compareSteps(saved.steps, fresh.steps);

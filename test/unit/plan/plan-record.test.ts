@@ -11,7 +11,7 @@ import { plan } from '../../../src/plan/index.js';
 import { compareSettings } from '../../../src/plan/reconcile-record.js';
 import { applyInMemory } from '../../helpers/apply-in-memory.js';
 import { EMAILS, permsBy } from '../../helpers/arbitraries.js';
-import { ALL, desired, liveOrg, planCtx, PORTALS, PROFILES, userId } from '../../helpers/builders.js';
+import { ALL, desired, liveOrg, planCtx, PORTALS, PROFILES, userId, type DesiredSpec, type LiveSpec } from '../../helpers/builders.js';
 
 const PEOPLE = ['alice@acme.com', 'bob@acme.com', { email: 'erin@acme.com', profile: 'Manager' }, 'frank@acme.com', 'grace@acme.com'];
 
@@ -21,13 +21,13 @@ const applied = {
   profilePermissions: { Standard: ['view', 'create'], Manager: ALL },
   userPermissions: { 'grace@acme.com': ['view'] },
 } as const;
-const manifest = (over: { users?: Parameters<typeof desired>[0]['users']; profiles?: Parameters<typeof desired>[0]['profiles'] } = {}) =>
+const manifest = (over: Pick<DesiredSpec, 'users' | 'profiles'> = {}) =>
   desired({
     profiles: over.profiles ?? { Standard: ['view', 'create'], Manager: ALL },
     users: over.users ?? ['alice@acme.com', 'bob@acme.com', { email: 'grace@acme.com', permissions: ['view'] }],
   });
 
-function readable(spec: Partial<Parameters<typeof liveOrg>[0]> = {}): Live {
+function readable(spec: LiveSpec = {}): Live {
   return liveOrg({
     users: PEOPLE,
     integration: {
@@ -52,13 +52,13 @@ function section(live: Live, extra: Partial<RecordSection> = {}): RecordSection 
 const zoho = (record: RecordSection | undefined, extra: Parameters<typeof planCtx>[0] = {}) => ({ ...planCtx({ endpointKind: 'zoho', ...extra }), ...(record && { record }) });
 
 describe('real Zoho: the record is the state', () => {
-  const unreadable = (users: Parameters<typeof liveOrg>[0]['users'] = PEOPLE): Live => liveOrg({ users, integration: null });
+  const unreadable = (users: LiveSpec['users'] = PEOPLE): Live => liveOrg({ users, integration: null });
   const recorded = section(readable());
 
   it('no record: plans from nothing configured, as before', () => {
     const p = plan(manifest(), unreadable(), zoho(undefined));
     expect(p.steps[0]?.kind).toBe('associate-portal');
-    expect(p.record).toBeNull();
+    expect(p.record).toBeUndefined();
     expect(p.drift).toEqual([]);
   });
 

@@ -49,6 +49,8 @@ describe('record path', () => {
     expect(recordPathFor('integration.yaml', undefined)).toBe('integration.state.json');
     expect(recordPathFor('envs/prod.yml', undefined)).toBe(join('envs', 'prod.state.json'));
     expect(recordPathFor('-', undefined)).toBeUndefined();
+    expect(recordPathFor('<stdin>', undefined)).toBeUndefined();
+    expect(recordPathFor('/dev/stdin', undefined)).toBeUndefined();
     expect(recordPathFor('-', 'r.json')).toBe('r.json');
     expect(recordPathFor('integration.yaml', 'elsewhere.json')).toBe('elsewhere.json');
   });
