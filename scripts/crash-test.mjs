@@ -2,8 +2,10 @@
 // Crash safety (issues 5 and 7): for each seed, a fresh sandbox in its own process, a manifest that needs
 // many steps, and `zpi apply` killed with SIGKILL at a random moment — after a random delay, or right
 // after its k-th progress line. Some seeds kill the SANDBOX instead, while writes are pouring in.
-// After each kill: the sandbox state file must be valid JSON (and the sandbox must start on it), a
-// plain re-run of `zpi apply` must succeed, and `zpi plan --detailed-exitcode` must say 0 (no changes).
+// After each kill: the sandbox state file must be valid JSON (and the sandbox must start on it), the
+// record beside the manifest must be whole and report no drift (a call in flight was written down
+// before it was made), a plain re-run of `zpi apply` must succeed, and `zpi plan --detailed-exitcode`
+// must say 0 (no changes) with the record matching the org.
 //
 //   node scripts/crash-test.mjs [N | FROM..TO] [--latency MS] [--verbose]      (needs `npm run build`)
 //
@@ -108,6 +110,25 @@ function validJson(file) {
   }
 }
 
+/** The record apply keeps beside the manifest: absent (killed before it was written) or a whole zpi record. */
+function validRecord(file) {
+  if (!existsSync(file)) return true;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')).kind === 'zpi-record';
+  } catch {
+    return false;
+  }
+}
+
+/** The drift a JSON plan reports (none when the output is not a plan). */
+function driftOf(stdout) {
+  try {
+    return JSON.parse(stdout).drift ?? [];
+  } catch {
+    return ['(no JSON plan)'];
+  }
+}
+
 /** Temp files the sandbox's atomic writer left behind (a kill between create and rename). */
 function strayTemps(dir) {
   return readdirSync(dir).filter((f) => f.endsWith('.tmp'));
@@ -160,6 +181,7 @@ export async function crashSeed(seed, { latencyMs = DEFAULT_LATENCY_MS, extraUse
   const mode = rng() < sandboxShare ? 'sandbox' : rng() < 0.5 ? 'apply-delay' : 'apply-line';
   const dir = mkdtempSync(join(tmpdir(), `zpi-crash-${seed}-`));
   const statePath = join(dir, 'state.json');
+  const recordPath = join(dir, 'integration.state.json');
   const seedPath = join(dir, 'seed.json');
   const initial = seedState({ extraUsers });
   writeFileSync(seedPath, JSON.stringify(initial));
@@ -214,14 +236,21 @@ export async function crashSeed(seed, { latencyMs = DEFAULT_LATENCY_MS, extraUse
       // A request the killed apply had in flight still lands (whole) after its latency: let it.
       await sleep(latencyMs * 3 + 50);
       result.checks.stateValidJson = validJson(statePath);
+      // The record is whole, and what the killed apply did is in it: a call in flight counts as
+      // zpi's own (written down before it was made), so nothing shows up as changed outside zpi.
+      const after = await runZpi(['plan', '--format', 'json'], { cwd: dir, env: env(sb.url) });
+      result.checks.recordAfterKill = validRecord(recordPath) && after.code === 0 && driftOf(after.stdout).length === 0;
+      if (result.checks.recordAfterKill !== true) result.recordOutput = (after.stdout.slice(0, 400) + after.stderr).slice(-2000);
     }
 
     const second = await runZpi(apply, { cwd: dir, env: env(sb.url) });
     result.checks.rerunExit = second.code;
     if (second.code !== 0) result.rerunOutput = (second.stderr + second.stdout).slice(-2000);
-    const plan = await runZpi(['plan', '--detailed-exitcode'], { cwd: dir, env: env(sb.url) });
+    const plan = await runZpi(['plan', '--detailed-exitcode', '--format', 'json'], { cwd: dir, env: env(sb.url) });
     result.checks.planExit = plan.code;
     if (plan.code !== 0) result.planOutput = (plan.stdout + plan.stderr).slice(-2000);
+    // The re-run recorded where the org ended: the record matches it.
+    result.checks.recordAtEnd = validRecord(recordPath) && driftOf(plan.stdout).length === 0;
     result.checks.lockReleased = !existsSync(join(dir, '.zpi')) || readdirSync(join(dir, '.zpi')).every((f) => !f.endsWith('.lock'));
     result.checks.stateValidJsonAtEnd = validJson(statePath);
     result.ok =
@@ -230,6 +259,8 @@ export async function crashSeed(seed, { latencyMs = DEFAULT_LATENCY_MS, extraUse
       result.checks.rerunExit === 0 &&
       result.checks.planExit === 0 &&
       result.checks.lockReleased === true &&
+      result.checks.recordAtEnd === true &&
+      (mode === 'sandbox' || result.checks.recordAfterKill === true) &&
       (mode !== 'sandbox' || result.checks.restart === true);
   } catch (err) {
     result.error = err instanceof Error ? err.message : String(err);
