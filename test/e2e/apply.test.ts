@@ -165,7 +165,9 @@ describe('saved plans, stale plans, events', () => {
   it('a plan made stale by another apply is refused, naming what changed', async () => {
     expect((await t.run(['plan', '--out', 'plan.json'])).code).toBe(0);
     // Someone else changes the org in between.
-    const other = await t.run(['apply', '-f', ex('add-users'), '--auto-approve']);
+    // (A copy: apply keeps its record beside the manifest, and the repository's examples stay clean.)
+    copyFileSync(ex('add-users'), join(t.dir, 'other.yaml'));
+    const other = await t.run(['apply', '-f', 'other.yaml', '--auto-approve']);
     expect(other.code, other.stderr).toBe(0);
     const r = await expectRefused(t, ['apply', 'plan.json']);
     expect(r.stderr).toBe('error: plan is stale: integration changed in org 60012345678 since the plan was made; run zpi plan again\n');

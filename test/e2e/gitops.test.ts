@@ -4,7 +4,9 @@
  * file and plan.json, show, apply, drift), and then its shell steps and comment script run as
  * GitHub would run them (bash -eo pipefail, $GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY, a fake PR).
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
@@ -84,7 +86,8 @@ describe('examples/ci/github-actions.yml', () => {
   it('grants least privilege: read-only, pull-requests: write for the plan job only', () => {
     expect(doc.permissions).toEqual({ contents: 'read' });
     expect(doc.jobs.plan?.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
-    expect(doc.jobs.apply?.permissions).toEqual({ contents: 'read' });
+    // The apply job commits the record back to main; nothing else writes.
+    expect(doc.jobs.apply?.permissions).toEqual({ contents: 'write' });
     expect(doc.jobs.drift?.permissions).toEqual({ contents: 'read' });
   });
 
@@ -112,6 +115,7 @@ describe('examples/ci/github-actions.yml', () => {
       'plan: npx zpi plan --format markdown --detailed-exitcode --out plan.json > plan.md',
       'apply: npx zpi apply --auto-approve --json "${flags[@]}" > apply-events.jsonl',
       'drift: npx zpi plan --detailed-exitcode --out plan.json',
+      'drift: npx zpi show plan.json --format markdown >> "$GITHUB_STEP_SUMMARY"',
       'drift: npx zpi show plan.json --format markdown >> "$GITHUB_STEP_SUMMARY"',
     ]);
   });
@@ -172,14 +176,17 @@ describe('the workflow’s zpi command lines against the sandbox', () => {
     expect(d.stdout).toContain('No changes.');
   });
 
-  it('drift: a change made behind zpi’s back makes the drift plan exit 2, and apply puts it back', async () => {
+  it('drift: a change made behind zpi’s back makes the drift plan exit 3, and apply puts it back', async () => {
+    // Another manifest applied from elsewhere keeps its own record: for integration.yaml's record
+    // this is a change made outside.
     writeFileSync(join(t.dir, 'drifted.yaml'), DRIFTED);
     const behind = await t.run(['apply', '-f', 'drifted.yaml', '--auto-approve']);
     expect(behind.code, behind.stderr).toBe(0);
 
     const drift = await t.run(command('drift', 'plan').args);
-    expect(drift.code).toBe(2);
-    expect(drift.stdout).toContain('heidi@acme.com');
+    expect(drift.code).toBe(3);
+    expect(drift.stdout).toMatch(/^Changed outside zpi since the record/m);
+    expect(drift.stdout).toMatch(/^ {2}- user +heidi@acme\.com +access → no access +\(this plan puts it back\)$/m);
     expect(drift.stdout).toContain('profile Sales Rep');
 
     expect((await t.run(command('apply', 'apply').args)).code).toBe(0);
@@ -297,9 +304,33 @@ describe('the workflow’s steps, run as GitHub runs them', () => {
 
     const drifted = await runStep(t, doc, 'drift', 'Detect drift', ctx);
     expect(drifted.code).toBe(1);
-    expect(drifted.stdout).toContain('::error title=Drift detected::The org no longer matches integration.yaml');
+    expect(drifted.stdout).toContain('::error title=Drift detected::The org no longer matches the record');
+    expect(drifted.summary).toContain('Changed outside zpi since the record');
     expect(drifted.summary).toMatch(/^\*\*Plan: /);
     expect(drifted.summary).toContain(MARKDOWN_MARKER);
+  });
+
+  it('push to main: the record apply wrote is committed back to main, once', async () => {
+    const remote = mkdtempSync(join(tmpdir(), 'zpi-gitops-remote-'));
+    const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: t.dir } });
+    try {
+      git(remote, 'init', '-q', '--bare', '-b', 'main');
+      git(t.dir, 'init', '-q', '-b', 'main');
+      git(t.dir, 'remote', 'add', 'origin', remote);
+      git(t.dir, 'add', 'integration.yaml');
+      git(t.dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'manifest');
+      expect(existsSync(join(t.dir, 'integration.state.json'))).toBe(true);
+      const first = await runStep(t, doc, 'apply', 'Commit the record', ctx);
+      expect(first.code, first.stderr).toBe(0);
+      expect(git(remote, 'log', '--format=%s', 'main')).toBe('zpi: record what apply did\nmanifest\n');
+      expect(git(remote, 'show', 'main:integration.state.json')).toBe(readFileSync(join(t.dir, 'integration.state.json'), 'utf8'));
+      const again = await runStep(t, doc, 'apply', 'Commit the record', ctx);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain('The record is unchanged.');
+    } finally {
+      rmSync(join(t.dir, '.git'), { recursive: true, force: true });
+      rmSync(remote, { recursive: true, force: true });
+    }
   });
 
   it('apply refuses a destructive change unless started by hand with allow_destructive', async () => {
@@ -315,17 +346,22 @@ describe('the workflow’s steps, run as GitHub runs them', () => {
     writeFileSync(join(t.dir, 'integration.yaml'), MANIFEST);
   });
 
-  it('real Zoho (no API for the settings): apply warns about manual steps, drift says it cannot tell', async () => {
+  it('real Zoho (no API for the settings): apply warns about manual steps, drift says Setup steps are pending', async () => {
+    // A repository that has never confirmed Setup: no record yet.
+    rmSync(join(t.dir, 'integration.state.json'), { force: true });
     const env = { ZPI_ENDPOINT: zohoOnly.url };
     const apply = await runStep(t, doc, 'apply', 'Apply', ctx, env);
     expect(apply.code, apply.stderr).toBe(0);
     expect(apply.stdout).toContain('::warning title=Manual steps in Zoho CRM Setup::');
-    expect(apply.stderr).toContain('Open Setup > Apps & Add-ons > Zoho Apps > Zoho Projects.');
+    expect(apply.stderr).toContain('In Zoho CRM, as an administrator: Setup > Apps & Add-ons > Zoho Apps > Zoho Projects.');
     expect(apply.summary).toContain('Stopped before manual step associate-portal:acme-projects');
+    // Nothing was confirmed, so nothing was recorded.
+    expect(existsSync(join(t.dir, 'integration.state.json'))).toBe(false);
 
     const drift = await runStep(t, doc, 'drift', 'Detect drift', ctx, env);
     expect(drift.code, drift.stderr).toBe(0);
-    expect(drift.stdout).toContain('::notice title=Drift not checked::');
+    expect(drift.stdout).toContain('::warning title=Setup steps pending::');
+    expect(drift.summary).toContain('Runbook: 3 Setup screens to visit in Zoho CRM');
 
     // Errors are still errors: a manifest naming an inactive user fails the drift job.
     writeFileSync(join(t.dir, 'integration.yaml'), `${MANIFEST}  - email: ursula@acme.com\n`);

@@ -7,7 +7,7 @@
  * - on the full sandbox a change made through the API (not by zpi) is drift, named, exit 3 with
  *   --detailed-exitcode; apply puts it back and records it.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createZohoProvider } from '../../src/provider/index.js';
@@ -90,8 +90,8 @@ describe('the record on real Zoho (zoho-only sandbox)', () => {
     const r = await t.run(['apply', '--auto-approve']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Apply stopped before manual step [1/49] portal acme-projects');
-    // Nothing confirmed: the record says when it was checked, and what it holds is "nothing configured".
-    expect(record(t).sections['sandbox:60012345678'].settings).toEqual({ status: 'inactive', portal: null, users: [], profiles: {} });
+    // Nothing confirmed, nothing learned: no record is started.
+    expect(existsSync(join(t.dir, 'integration.state.json'))).toBe(false);
     expect(stateBytes(t).equals(sandboxState)).toBe(true);
   });
 

@@ -92,8 +92,9 @@ export async function applyCommand(opts: ApplyCommandOptions, io: Io): Promise<n
     const journal = recordFile ? RecordJournal.open(recordFile, plan, live) : undefined;
     const history = { at: clockFrom(io.env)().toISOString(), by: live.currentUser.email, action: 'apply' as const, manifestHash: desired.hash };
     if (plan.steps.length === 0) {
-      // Nothing to do: the record still takes in what was read (and says when it was last checked).
-      journal?.finish(history);
+      // Nothing to do: where the settings were read the record still takes them in (drift the plan
+      // left alone, and when it was last checked); on real Zoho nothing was learned.
+      if (!plan.manual) journal?.finish(history);
       // Without a plan file the rendered plan above already said so.
       if (saved) show(`No changes. Live state matches ${desired.file}.\n`);
       // Log parsers always get a closing summary event, also when there was nothing to do.
@@ -130,7 +131,8 @@ export async function applyCommand(opts: ApplyCommandOptions, io: Io): Promise<n
         }
       },
     });
-    journal?.finish(history);
+    // A run on real Zoho that confirmed nothing learned nothing: the record stays as it was.
+    if (result.done.length > 0 || !plan.manual) journal?.finish(history);
     io.err(`${redactSecrets(formatSummary(result, plan))}\n`);
     if (result.ok) return 0;
     const reason: unknown = stop.signal.reason;
