@@ -26,6 +26,8 @@ export function buildDesired(
     statePos: manifest.state === undefined ? posOf('') : posOf('/state'),
     profiles: {},
     users: [],
+    // The `users:` key: what a revoke traces to (no key: the top of the manifest).
+    usersPos: index.has('/users') ? keyPosOf('/users') : posOf(''),
     warnings: meta.warnings,
   };
   if (manifest.dc !== undefined) desired.dc = manifest.dc;
@@ -56,6 +58,10 @@ export function buildDesired(
   desired.users = (manifest.users ?? []).map((u, i): DesiredUser => {
     const user: DesiredUser = { email: u.email.toLowerCase(), pos: posOf(pointer('/users', i)) };
     if (u.permissions !== undefined) user.permissions = normalizePermissions(u.permissions as Permission[]);
+    if (u.expires !== undefined) {
+      user.expires = u.expires;
+      user.expiresPos = posOf(pointer(pointer('/users', i), 'expires'));
+    }
     return user;
   });
   return desired;

@@ -47,6 +47,19 @@ function syntaxProblems(s: string): string[] {
   return messages;
 }
 
+/**
+ * `write ${NAME}` for a variable written the way a shell, a Makefile or Windows would (`$ZPI_ZSC_KEY`,
+ * `$(ZPI_ZSC_KEY)`, `%ZPI_ZSC_KEY%`): what the user meant is plain, but only `${NAME}` is substituted.
+ * Undefined for anything else, and for a "name" that may be a pasted key (long, or mostly digits).
+ */
+function variableMeant(v: string): string | undefined {
+  const m = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(v) ?? /^\$\(([A-Za-z_][A-Za-z0-9_]*)\)$/.exec(v) ?? /^%([A-Za-z_][A-Za-z0-9_]*)%$/.exec(v);
+  const name = m?.[1];
+  if (name === undefined || !showable(name)) return undefined;
+  const upper = name.toUpperCase();
+  return `write \${${upper}}${upper === name ? '' : ' (zpi reads only upper-case variable names)'}`;
+}
+
 /** For a malformed reference in zscKey, where a pasted key is likeliest: one line that repeats nothing of it. */
 const ZSC_KEY_NOT_A_REF = 'zscKey must be a ${NAME} reference to an environment variable; the value given is not shown';
 
@@ -67,7 +80,9 @@ export function envRefProblems(root: unknown, index: NodeIndex): LocatedMessage[
         // `${<pasted key>}`: the key may be where the name goes; say so without a word of it. Only
         // the empty `${}` has nothing to hide.
         if (bad.length > 0) out.push({ pos, message: bad.every((m) => m === EMPTY_REF) ? EMPTY_REF : ZSC_KEY_NOT_A_REF });
-        if (bad.length === 0 && referenceName(v) === undefined) {
+        const meant = bad.length === 0 ? variableMeant(v) : undefined;
+        if (meant !== undefined) out.push({ pos, message: `zscKey "${v}" looks like a variable reference: ${meant}` });
+        else if (bad.length === 0 && referenceName(v) === undefined) {
           out.push({ pos, message: `zscKey must be a reference like ${EXAMPLE}: never commit the key itself` });
         }
         return;

@@ -41,7 +41,7 @@ export interface ZpiManifest {
     [k: string]: Permissions;
   };
   /**
-   * CRM users given access to projects inside CRM. Authoritative: users not listed lose access. Only active, confirmed users; never the portal owner.
+   * CRM users given access to projects inside CRM. Authoritative: users not listed lose access. Required when state is active: write users: [] to give nobody access. Only active, confirmed users; never the portal owner.
    */
   users?: User[];
 }
@@ -75,4 +75,8 @@ export interface User {
    */
   email: string;
   permissions?: Permissions;
+  /**
+   * Optional: the user's access ends after this day (UTC); from then on the user counts as not listed, and the next apply revokes the access. A calendar date written YYYY-MM-DD, like 2027-01-31.
+   */
+  expires?: string;
 }

@@ -106,5 +106,7 @@ export function parseManifest(source: string | Uint8Array, file: string): ParseR
     if (!converted.duplicateKeyOffsets.has(e.pos[0])) found.push({ pos: lc.linePos(e.pos[0]), message: yamlMessage(e) });
   }
   if (value === null || value === undefined) return fail([{ pos: { line: 1, col: 1 }, message: EMPTY }]);
+  // Without what a merge key would have merged, the schema would only echo it ("missing email").
+  if (converted.mergeKeys) return fail(found);
   return check(value, index, found);
 }

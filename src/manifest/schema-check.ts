@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
+import { DATE_EXAMPLE, isCalendarDate, notARealDate } from './dates.js';
 import { describeValue, isPermissionItem, isPermissionList, isScalarValue, labelOf, segmentsOf, valueAt } from './describe.js';
-import { didYouMean } from './suggest.js';
+import { closest, didYouMean } from './suggest.js';
 import { pointer, type LocatedMessage, type NodeIndex } from './yaml-to-js.js';
 
 interface SchemaNode {
@@ -29,7 +30,10 @@ function inlineRefs(node: unknown): unknown {
   return Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, k === 'definitions' ? v : inlineRefs(v)]));
 }
 
-const validate = new Ajv({ allErrors: true, strict: true }).compile(inlineRefs(schema) as object);
+// `format: date` (User.expires) is JSON Schema's full-date: YYYY-MM-DD naming a day that exists.
+const validate = new Ajv({ allErrors: true, strict: true, formats: { date: isCalendarDate } }).compile(inlineRefs(schema) as object);
+
+const TOP_LEVEL_KEYS: readonly string[] = Object.keys(schema.properties ?? {});
 
 export const PERMISSION_VALUES: readonly string[] = schema.definitions?.Permission?.enum ?? [];
 
@@ -40,6 +44,12 @@ const REQUIRED_HINTS: Record<string, string> = {
   kind: ' (add kind: ProjectsIntegration)',
   org: ' (add the CRM org id, quoted: org: "60012345678")',
 };
+
+/** state active (or absent) and no users key: see the schema's if/then. */
+const USERS_REQUIRED = 'users is required when state is active: list the users who get access, or write users: [] to give nobody access';
+
+const isExpires = (segs: readonly string[]): boolean => segs.length === 3 && segs[0] === 'users' && segs[2] === 'expires';
+const expiresFormat = (got: string): string => `expires must be a date written YYYY-MM-DD, like ${DATE_EXAMPLE} (got ${got})`;
 
 function resolveRef(node: SchemaNode | undefined): SchemaNode | undefined {
   const ref = node?.$ref;
@@ -67,6 +77,7 @@ function typeMessage(segs: string[], expected: string, value: unknown, raw?: str
   const got = describeValue(value, raw);
   const last = segs[segs.length - 1];
   if (segs.length === 0) return `the manifest must be a mapping of apiVersion, kind, org… (got ${got})`;
+  if (isExpires(segs)) return expiresFormat(got);
   if (expected === 'string') {
     const example = DIGIT_EXAMPLES[label];
     if (example !== undefined) {
@@ -126,8 +137,15 @@ function messageFor(e: ErrorObject, root: unknown, index: NodeIndex): LocatedMes
     case 'pattern': {
       const example = DIGIT_EXAMPLES[label];
       if (example !== undefined) return { pos: loc.pos, message: `${label} must be a string of digits, like ${example} (got ${describeValue(value)})` };
+      if (isExpires(segs)) return { pos: loc.pos, message: expiresFormat(describeValue(value)) };
       if (/email$/i.test(label)) return { pos: loc.pos, message: `${label} ${describeValue(value)} is not an email address` };
       return { pos: loc.pos, message: `${label} ${describeValue(value)} does not match ${String(p.pattern)}` };
+    }
+    case 'format': {
+      // Only expires has a format. Text not written YYYY-MM-DD fails the pattern too, with this same message.
+      const why = typeof value === 'string' ? notARealDate(value) : undefined;
+      if (isExpires(segs) && why === undefined) return { pos: loc.pos, message: expiresFormat(describeValue(value)) };
+      return { pos: loc.pos, message: `${label} ${describeValue(value)} is not a real date: ${why ?? `expected YYYY-MM-DD, like ${DATE_EXAMPLE}`}` };
     }
     case 'minLength': {
       if (e.propertyName !== undefined) {
@@ -138,6 +156,8 @@ function messageFor(e: ErrorObject, root: unknown, index: NodeIndex): LocatedMes
     }
     case 'required': {
       const key = String(p.missingProperty);
+      // At the state that makes users required, or at the top of the manifest when state is left to its default.
+      if (segs.length === 0 && key === 'users') return { pos: index.get('/state')?.pos ?? loc.pos, message: USERS_REQUIRED };
       const where = segs.length === 0 ? '' : `${label} is `;
       const hint = segs.length === 0 ? (REQUIRED_HINTS[key] ?? '') : '';
       return { pos: loc.pos, message: `${where}missing required key "${key}"${hint}` };
@@ -166,10 +186,15 @@ export function schemaProblems(root: unknown, index: NodeIndex): LocatedMessage[
   const errors = validate.errors ?? [];
   // A wrong type makes every other keyword on that value noise ("must be string" + "must be one of").
   const typed = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  // `usres:` is reported as a typo of users; "users is required" on top of it would only repeat it.
+  const usersMisspelt = errors.some(
+    (e) => e.keyword === 'additionalProperties' && e.instancePath === '' && closest(String(e.params.additionalProperty), TOP_LEVEL_KEYS) === 'users',
+  );
   const out: LocatedMessage[] = [];
   for (const e of errors) {
     if (WRAPPERS.has(e.keyword)) continue;
     if (e.keyword !== 'type' && typed.has(e.instancePath)) continue;
+    if (usersMisspelt && e.keyword === 'required' && e.instancePath === '' && e.params.missingProperty === 'users') continue;
     // A string with `${` gets a sharper message from envRefProblems than "is not an email address".
     if (e.keyword === 'pattern' && String(valueAt(root, segmentsOf(e.instancePath))).includes('${')) continue;
     const m = messageFor(e, root, index);

@@ -21,7 +21,14 @@ export interface LocatedMessage {
 }
 
 export type Converted =
-  | { value: unknown; index: NodeIndex; problems: LocatedMessage[]; duplicateKeyOffsets: Set<number> }
+  | {
+      value: unknown;
+      index: NodeIndex;
+      problems: LocatedMessage[];
+      duplicateKeyOffsets: Set<number>;
+      /** A `<<` merge key was found (and reported): the value lacks what it would have merged. */
+      mergeKeys: boolean;
+    }
   | { fatal: LocatedMessage };
 
 export function pointer(parent: string, key: string | number): string {
@@ -43,6 +50,13 @@ class Abort {
   ) {}
 }
 
+/**
+ * Merge keys (`<<: *defaults`) are a YAML 1.1 extension that YAML 1.2 dropped; zpi refuses them rather
+ * than read a user's permissions from a place the entry does not show (docs/DECISIONS.md).
+ */
+export const MERGE_KEY =
+  'YAML merge keys (<<) are not supported: write the keys out in each mapping (an alias still shares one value, like permissions: *rw)';
+
 type Range = [number, number, number] | undefined | null;
 const startOf = (n: unknown): number => ((n as { range?: Range })?.range?.[0] ?? 0);
 
@@ -58,6 +72,7 @@ export function documentToJs(doc: Document.Parsed, text: string, lc: LineCounter
   const problems: LocatedMessage[] = [];
   const duplicateKeyOffsets = new Set<number>();
   const open = new Set<unknown>();
+  let mergeKeys = false;
   let aliases = 0;
   let expanded = 0;
 
@@ -95,7 +110,12 @@ export function documentToJs(doc: Document.Parsed, text: string, lc: LineCounter
       return value;
     }
     record(ptr, node, keyPos);
-    if (isScalar(node)) return node.value;
+    if (isScalar(node)) {
+      // A YAML 1.1 document (`%YAML 1.1`) reads an unquoted 2027-01-31 as a timestamp: keep the text
+      // as written, as YAML 1.2 does, so `expires: 2027-01-31` means the same with or without quotes.
+      if (node.value instanceof Date) return node.source ?? index.get(ptr)?.raw ?? node.value.toISOString().slice(0, 10);
+      return node.value;
+    }
     if (isSeq(node)) {
       open.add(node);
       const out = node.items.map((item, i) => walk(item, pointer(ptr, i), depth + 1, aliasAt));
@@ -112,7 +132,13 @@ export function documentToJs(doc: Document.Parsed, text: string, lc: LineCounter
         const kPos = at(kOffset);
         let name: string;
         if (k === null || k === undefined) name = '';
-        else if (isScalar(k)) name = typeof k.value === 'string' ? k.value : (k.source ?? String(k.value));
+        else if (isScalar(k) && k.type === 'PLAIN' && (k.value === '<<' || typeof k.value === 'symbol')) {
+          // `<<` unquoted: a merge key (a YAML 1.1 document makes it one; YAML 1.2 reads a key named "<<").
+          mergeKeys = true;
+          duplicateKeyOffsets.add(kOffset); // two of them in one mapping: this message is enough
+          problems.push({ pos: kPos, message: MERGE_KEY });
+          continue;
+        } else if (isScalar(k)) name = typeof k.value === 'string' ? k.value : (k.source ?? String(k.value));
         else {
           problems.push({ pos: kPos, message: 'mapping keys must be plain text, not a list, mapping or alias' });
           continue;
@@ -134,7 +160,7 @@ export function documentToJs(doc: Document.Parsed, text: string, lc: LineCounter
 
   try {
     const value = walk(doc.contents, '', 0, null);
-    return { value, index, problems, duplicateKeyOffsets };
+    return { value, index, problems, duplicateKeyOffsets, mergeKeys };
   } catch (e) {
     if (e instanceof Abort) return { fatal: { pos: at(e.offset), message: e.message } };
     if (e instanceof RangeError) {

@@ -11,6 +11,13 @@ export interface DesiredUser {
   email: string;
   /** Per-user override, canonical order; undefined = the profile's permissions apply. */
   permissions?: Permission[];
+  /**
+   * Last day of access, `YYYY-MM-DD` (a real calendar date, checked by the loader): after this day
+   * (UTC) the user counts as not listed. Undefined = no end.
+   */
+  expires?: string;
+  /** Where `expires` is written; set exactly when `expires` is. */
+  expiresPos?: SourcePos;
   pos: SourcePos;
 }
 
@@ -43,6 +50,8 @@ export interface Desired {
   /** Managed profiles by exact name, permissions in canonical order. */
   profiles: Record<string, { permissions: Permission[]; pos: SourcePos }>;
   users: DesiredUser[];
+  /** Where the `users:` key is (a revoke's source: the user is not listed under it). */
+  usersPos?: SourcePos;
   /** Non-fatal findings, already formatted `file:line:col: message`. */
   warnings: string[];
 }

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { describeFaults, parseFaults } from './faults.js';
 import { describeLimits, parseLimits } from './limits.js';
+import { SandboxOptionError } from './options-error.js';
 import { effectiveCredentials, userByEmail } from './org-lookup.js';
 import { DEFAULT_SEED_PATH } from './state-store.js';
 import { startSandbox, type SandboxHandle } from './server.js';
@@ -8,6 +10,7 @@ import { SandboxInUseError } from './state-lock.js';
 export interface RunSandboxCliOptions {
   port?: number;
   stateFile?: string;
+  /** Seeds a state file that does not exist yet (or the in-memory state); refused when the state file exists. */
   seedFile?: string;
   faults?: string;
   limits?: string;
@@ -27,6 +30,12 @@ export async function runSandboxCli(opts: RunSandboxCliOptions): Promise<Sandbox
   const out = opts.stdout;
   const faults = opts.faults ?? process.env.ZPI_SANDBOX_FAULTS;
   const limits = opts.limits ?? process.env.ZPI_SANDBOX_LIMITS;
+  // An existing state file is used as it is and the seed is never read: a --seed given anyway would be
+  // silently ignored while the banner named it, so it is refused instead.
+  const existing = opts.stateFile !== undefined && existsSync(opts.stateFile);
+  if (existing && opts.seedFile !== undefined) {
+    throw new SandboxOptionError(`--seed ${opts.seedFile}: state file ${opts.stateFile} exists already; delete it to reseed, or omit --seed`);
+  }
   const handle = await startSandbox({
     port: opts.port,
     stateFile: opts.stateFile,
@@ -44,7 +53,8 @@ export async function runSandboxCli(opts: RunSandboxCliOptions): Promise<Sandbox
   const state = handle.state();
   out(`zpi sandbox listening on ${handle.url}`);
   out(`  org     ${state.org.company_name} (${state.org.id})`);
-  out(`  state   ${opts.stateFile ?? 'in memory (lost on exit)'} · seed ${opts.seedFile ?? DEFAULT_SEED_PATH}`);
+  const origin = existing ? 'existing file, not reseeded' : `seed ${opts.seedFile ?? DEFAULT_SEED_PATH}`;
+  out(`  state   ${opts.stateFile ?? 'in memory (lost on exit)'} · ${origin}`);
   out(`  faults  ${describeFaults(parseFaults(faults))}`);
   out(`  limits  ${describeLimits(parseLimits(limits))}`);
   if (opts.zohoOnly) out('  mode    zoho-only: the integration settings endpoints answer 404, as on real Zoho');

@@ -67,6 +67,7 @@ describe('zpi sandbox', () => {
       const lines = s.stdout().split('\n');
       expect(lines[0]).toBe(`zpi sandbox listening on ${s.url}`);
       expect(lines[1]).toBe('  org     Acme Corp (60012345678)');
+      expect(lines[2]).toBe(`  state   standalone/state.json · seed ${join(ROOT, 'examples', 'sandbox', 'org.json')}`);
       expect(s.stdout()).toContain('ZOHO_CLIENT_ID=sandbox ZOHO_CLIENT_SECRET=sandbox ZOHO_REFRESH_TOKEN=sandbox   # acts as admin@acme.com (Administrator)');
 
       const token = await fetch(`${s.url}/oauth/v2/token`, {
@@ -103,9 +104,39 @@ describe('zpi sandbox', () => {
   it('SIGINT stops it cleanly too; --zoho-only and --faults are shown', async () => {
     const s = await startCli(t.dir, ['--state', 'standalone/state.json', '--zoho-only', '--faults', 'rate=0.1,seed=3']);
     expect(s.stdout()).toContain('  mode    zoho-only: the integration settings endpoints answer 404, as on real Zoho');
+    // The state file of the first test is used as it is: no seed is named, none was read.
+    expect(s.stdout()).toContain('  state   standalone/state.json · existing file, not reseeded\n');
     expect(s.stdout()).toContain('  faults  rate=0.1,reset=0,latency=0ms,seed=3\n');
     s.child.kill('SIGINT');
     expect(await s.exited).toBe(0);
+  });
+
+  it('--seed seeds a new state file; for one that exists it is refused, not silently ignored', async () => {
+    const seed = JSON.parse(readFileSync(join(ROOT, 'examples', 'sandbox', 'org.json'), 'utf8')) as { org: { company_name: string } };
+    seed.org.company_name = 'Reseeded Corp';
+    writeFileSync(join(t.dir, 'my-seed.json'), JSON.stringify(seed));
+    const first = await startCli(t.dir, ['--state', 'seeded/state.json', '--seed', 'my-seed.json']);
+    expect(first.stdout()).toContain('  org     Reseeded Corp (60012345678)\n');
+    expect(first.stdout()).toContain('  state   seeded/state.json · seed my-seed.json\n');
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const state = join(t.dir, 'seeded', 'state.json');
+    const before = readFileSync(state, 'utf8');
+    for (const seedArg of ['my-seed.json', join(ROOT, 'examples', 'sandbox', 'org.json')]) {
+      const r = await t.run(['sandbox', '--port', '0', '--state', 'seeded/state.json', '--seed', seedArg]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`error: --seed ${seedArg}: state file seeded/state.json exists already; delete it to reseed, or omit --seed\n`);
+    }
+    expect(readFileSync(state, 'utf8')).toBe(before);
+
+    // Without --seed the existing file is used, and the banner says so.
+    const again = await startCli(t.dir, ['--state', 'seeded/state.json']);
+    expect(again.stdout()).toContain('  org     Reseeded Corp (60012345678)\n');
+    expect(again.stdout()).toContain('  state   seeded/state.json · existing file, not reseeded\n');
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
   });
 
   it('a corrupt state file is one line, exit 1, and left untouched', async () => {

@@ -27,7 +27,7 @@ const BAD_LINES = [
   'bad.yaml:9:13: profile "Standard" has create without view: create, edit and delete need view (write [view, create])',
   'bad.yaml:12:5: user alice@acme.com is listed twice (first at line 11)',
   'bad.yaml:13:5: user entry is missing required key "email"',
-  'bad.yaml:13:5: unknown key "emial" in user entry (expected one of: email, permissions); did you mean "email"?',
+  'bad.yaml:13:5: unknown key "emial" in user entry (expected one of: email, permissions, expires); did you mean "email"?',
 ];
 
 /** One-line user errors: exit 1, no stack trace, no "internal error". */
@@ -139,6 +139,56 @@ describe('zpi validate', () => {
     const syntax = await t.run(['validate', '-'], { input: 'apiVersion: [\n' });
     expectCleanFailure(syntax);
     expect(syntax.stderr).toMatch(/^<stdin>:\d+:\d+: invalid YAML: .+\n$/);
+  });
+});
+
+describe('zpi validate: users required, expires, $NAME and merge keys', () => {
+  let t: E2E;
+  const GOOD = readFileSync(join(ROOT, 'integration.yaml'), 'utf8');
+  const noUsers = GOOD.replace(/^users:[\s\S]*$/m, '');
+  beforeAll(async () => {
+    t = await e2e();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('an active manifest without users fails at its state line; users: [] and a deactivation pass', async () => {
+    expect(noUsers).toContain('\nstate: active\n');
+    writeFileSync(join(t.dir, 'no-users.yaml'), noUsers);
+    const r = await t.run(['validate', 'no-users.yaml']);
+    expectCleanFailure(r);
+    expect(r.stderr).toBe(
+      'no-users.yaml:7:8: users is required when state is active: list the users who get access, or write users: [] to give nobody access\n',
+    );
+    writeFileSync(join(t.dir, 'nobody.yaml'), `${noUsers}users: []\n`);
+    writeFileSync(join(t.dir, 'off.yaml'), 'apiVersion: zpi/v1\nkind: ProjectsIntegration\norg: "60012345678"\nstate: deactivated\n');
+    expect(await t.run(['validate', 'nobody.yaml', 'off.yaml'])).toEqual({ code: 0, stdout: '2 manifests are valid.\n', stderr: '' });
+  });
+
+  it('expires: a real date passes, quoted or not; an impossible one is named at its line', async () => {
+    const expiring = (date: string): string => GOOD.replace('  - email: carol@acme.com\n', `  - email: carol@acme.com\n    expires: ${date}\n`);
+    writeFileSync(join(t.dir, 'expires.yaml'), expiring('2027-01-31'));
+    writeFileSync(join(t.dir, 'expires-quoted.yaml'), expiring('"2027-01-31"'));
+    expect(await t.run(['validate', 'expires.yaml', 'expires-quoted.yaml'])).toEqual({ code: 0, stdout: '2 manifests are valid.\n', stderr: '' });
+    writeFileSync(join(t.dir, 'feb30.yaml'), expiring('2027-02-30'));
+    const r = await t.run(['validate', 'feb30.yaml']);
+    expectCleanFailure(r);
+    expect(r.stderr).toBe('feb30.yaml:21:14: expires "2027-02-30" is not a real date: February 2027 has 28 days\n');
+  });
+
+  it('zscKey: $NAME is told to be ${NAME}; a merge key is refused at the <<', async () => {
+    writeFileSync(join(t.dir, 'dollar.yaml'), GOOD.replace('${ZPI_ZSC_KEY}', '$ZPI_ZSC_KEY'));
+    const dollar = await t.run(['validate', 'dollar.yaml']);
+    expectCleanFailure(dollar);
+    expect(dollar.stderr).toBe('dollar.yaml:10:11: zscKey "$ZPI_ZSC_KEY" looks like a variable reference: write ${ZPI_ZSC_KEY}\n');
+
+    writeFileSync(join(t.dir, 'merge.yaml'), GOOD.replace('  - email: alice@acme.com\n', '  - &alice\n    email: alice@acme.com\n').replace('  - email: carol@acme.com\n', '  - <<: *alice\n    email: carol@acme.com\n'));
+    const merge = await t.run(['validate', 'merge.yaml']);
+    expectCleanFailure(merge);
+    expect(merge.stderr).toBe(
+      'merge.yaml:21:5: YAML merge keys (<<) are not supported: write the keys out in each mapping (an alias still shares one value, like permissions: *rw)\n',
+    );
   });
 });
 

@@ -74,7 +74,7 @@ function checkParse(input: string | Uint8Array): void {
 /** Fragments that mean something to YAML or to the manifest's schema, to build YAML-ish text from. */
 const TOKENS = [
   'apiVersion', 'kind', 'org', 'dc', 'state', 'portal', 'name', 'id', 'zscKey', 'zscEmail', 'profiles', 'users',
-  'email', 'permissions', 'zpi/v1', 'ProjectsIntegration', '"60012345678"', 'active', 'deactivated', 'view', 'create',
+  'email', 'permissions', 'expires', '2027-01-31', '2027-02-30', '$ZPI_ZSC_KEY', '%YAML 1.1\n', 'zpi/v1', 'ProjectsIntegration', '"60012345678"', 'active', 'deactivated', 'view', 'create',
   'edit', 'delete', 'alice@acme.com', '${ZPI_ZSC_KEY}', '${', '$', '}', ':', ': ', '- ', '-', '[', ']', '{', '}',
   ',', '"', "'", '&a ', '*a', '&b ', '*b', '<<: *a', '!!str ', '!!map', '!tag ', '!', '|', '|-', '>', '>+', '# c',
   '#', '\n', '\n', '\n', '  ', '  ', '    ', '\t', '\r\n', '\r', '---', '...', '--- |', '%YAML 1.2\n', '%TAG ! tag:x,2000:\n',
@@ -173,7 +173,7 @@ const treeMutation: fc.Arbitrary<string> = fc
 const GARBAGE = fc.oneof(
   fc.constantFrom(...TOKENS),
   fc.string({ maxLength: 20 }),
-  fc.constantFrom('org: "1"\n', 'users:\n', '  - email: alice@acme.com\n', 'x: &x [*x]\n', '&anchor ', '*anchor', '*nope', '{', '[[[', '"'),
+  fc.constantFrom('org: "1"\n', 'users:\n', '  - email: alice@acme.com\n', '    expires: 2027-01-31\n', 'x: &x [*x]\n', '&anchor ', '*anchor', '*nope', '{', '[[[', '"'),
 );
 
 /** A textual mutation of a valid manifest: what an editor, a merge or a bad paste does to a file. */
@@ -274,6 +274,44 @@ describe('manifest loader (property): hostile and random input', () => {
     const messages = 'problems' in r ? r.problems.map((p) => p.message) : [];
     expect(messages).toContain('unknown key "\\rpiVersion" (expected one of: apiVersion, kind, org, dc, state, portal, profiles, users); did you mean "apiVersion"?');
     expect(messages).toContain('unknown key "\\u001b[2Jx" (expected one of: apiVersion, kind, org, dc, state, portal, profiles, users)');
+  });
+
+  it('expires: a YYYY-MM-DD date is accepted exactly when the day exists (the calendar is the oracle)', () => {
+    const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 14 }), fc.integer({ min: 0, max: 32 }), fc.boolean(), (y, m, d, quote) => {
+        const date = `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
+        const day = new Date(0);
+        day.setUTCFullYear(y, m - 1, d);
+        const exists = m >= 1 && d >= 1 && day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+        const text = VALID.replace('  - email: alice@acme.com\n', `  - email: alice@acme.com\n    expires: ${quote ? `"${date}"` : date}\n`);
+        const r = parseManifest(text, FILE);
+        if (exists) {
+          expect('desired' in r && r.desired.users[0]?.expires, date).toBe(date);
+        } else {
+          expect('problems' in r && r.problems.map((p) => `${p.line}:${p.col}: ${p.message}`), date).toEqual([
+            expect.stringMatching(new RegExp(`^12:14: expires "${date}" is not a real date: `)),
+          ]);
+        }
+      }),
+      { numRuns: runs(1000) },
+    );
+  });
+
+  it('every active base needs its users key: without it one located problem, with users: [] valid', () => {
+    let active = 0;
+    for (const base of BASES) {
+      const d = parseManifest(base, FILE);
+      if (!('desired' in d) || d.desired.state !== 'active') continue;
+      active++;
+      const withoutUsers = base.replace(/^users:[\s\S]*$/m, '');
+      const r = parseManifest(withoutUsers, FILE);
+      expect('problems' in r && r.problems.map((p) => p.message), base.slice(0, 80)).toEqual([
+        'users is required when state is active: list the users who get access, or write users: [] to give nobody access',
+      ]);
+      expect('desired' in parseManifest(`${withoutUsers}users: []\n`, FILE)).toBe(true);
+    }
+    expect(active).toBeGreaterThanOrEqual(BASES.length - 1); // all but examples/deactivate.yaml
   });
 
   it('the bases themselves are valid (so mutations start from something real)', () => {

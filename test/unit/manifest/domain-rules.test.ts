@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { desired, edit, problems } from './helpers.js';
 
+const USERS_REQUIRED = 'users is required when state is active: list the users who get access, or write users: [] to give nobody access';
+
 describe('parseManifest: domain rules (DESIGN §2)', () => {
   it('rejects create/edit/delete without view, on profiles and on users', () => {
     expect(problems(edit('[view, create]', '[create, delete]'))).toEqual([
@@ -41,8 +43,43 @@ describe('parseManifest: domain rules (DESIGN §2)', () => {
 
   it('requires a portal when state is active, explicitly or by default', () => {
     const noPortal = 'apiVersion: zpi/v1\nkind: ProjectsIntegration\norg: "60012345678"\n';
-    expect(problems(noPortal)).toEqual(['1:1: portal is required when state is active']);
-    expect(problems(`${noPortal}state: active\n`)).toEqual(['4:8: portal is required when state is active']);
+    // Neither portal nor users: both are required when active, and both are said at the same place.
+    expect(problems(noPortal)).toEqual([`1:1: ${USERS_REQUIRED}`, '1:1: portal is required when state is active']);
+    expect(problems(`${noPortal}state: active\n`)).toEqual([`4:8: ${USERS_REQUIRED}`, '4:8: portal is required when state is active']);
+    expect(problems(`${noPortal}users: []\n`)).toEqual(['1:1: portal is required when state is active']);
+    expect(problems(`${noPortal}users: []\nstate: active\n`)).toEqual(['5:8: portal is required when state is active']);
+  });
+
+  it('requires users when state is active, explicitly or by default: a missing list must not revoke everyone', () => {
+    const noUsers = edit('users:\n  - email: alice@acme.com\n', '');
+    // No state key: at the top-level mapping (after any leading comment), where state would go.
+    expect(problems(noUsers)).toEqual([`1:1: ${USERS_REQUIRED}`]);
+    expect(problems(`# Acme\n\n${noUsers}`)).toEqual([`3:1: ${USERS_REQUIRED}`]);
+    // An explicit state: at its value, the thing that makes users required.
+    expect(problems(edit('org: "60012345678"', 'org: "60012345678"\nstate: active', noUsers))).toEqual([`4:8: ${USERS_REQUIRED}`]);
+    // users: [] is the explicit way to give nobody access.
+    const nobody = desired(`${noUsers}users: []\n`);
+    expect(nobody.users).toEqual([]);
+    expect(nobody.warnings).toEqual([]);
+  });
+
+  it('needs no users when state is deactivated, or when state is not valid (that is the error then)', () => {
+    const noUsers = edit('users:\n  - email: alice@acme.com\n', '');
+    expect(desired(edit('org: "60012345678"', 'org: "60012345678"\nstate: deactivated', noUsers)).users).toEqual([]);
+    expect(problems(edit('org: "60012345678"', 'org: "60012345678"\nstate: enabled', noUsers))).toEqual([
+      '4:8: state must be one of active, deactivated (got "enabled")',
+    ]);
+  });
+
+  it('says only the typo when users is misspelt, not that users is missing too', () => {
+    expect(problems(edit('users:', 'Users:'))).toEqual([
+      '10:1: unknown key "Users" (expected one of: apiVersion, kind, org, dc, state, portal, profiles, users); did you mean "users"?',
+    ]);
+    // Any other unknown key leaves the missing users to be said.
+    expect(problems(edit('users:\n  - email: alice@acme.com\n', 'people: []\n'))).toEqual([
+      `1:1: ${USERS_REQUIRED}`,
+      '10:1: unknown key "people" (expected one of: apiVersion, kind, org, dc, state, portal, profiles, users)',
+    ]);
   });
 
   it('warns, without failing, about portal/profiles/users under state: deactivated', () => {
@@ -105,6 +142,30 @@ describe('parseManifest: ${NAME} references', () => {
     expect(problems(edit('name: acme-projects', 'name: ${PORTAL}'))).toEqual([
       '5:9: portal.name contains a ${…} reference: references are only allowed in portal.zscKey',
     ]);
+  });
+
+  it('tells what was meant when a variable is written $NAME, $(NAME) or %NAME%', () => {
+    expect(problems(edit('${ZPI_ZSC_KEY}', '$ZPI_ZSC_KEY'))).toEqual([
+      '6:11: zscKey "$ZPI_ZSC_KEY" looks like a variable reference: write ${ZPI_ZSC_KEY}',
+    ]);
+    expect(problems(edit('${ZPI_ZSC_KEY}', '"$(ACME_KEY_2)"'))).toEqual([
+      '6:11: zscKey "$(ACME_KEY_2)" looks like a variable reference: write ${ACME_KEY_2}',
+    ]);
+    expect(problems(edit('${ZPI_ZSC_KEY}', "'%ZPI_ZSC_KEY%'"))).toEqual([
+      '6:11: zscKey "%ZPI_ZSC_KEY%" looks like a variable reference: write ${ZPI_ZSC_KEY}',
+    ]);
+    expect(problems(edit('${ZPI_ZSC_KEY}', '$zpi_zsc_key'))).toEqual([
+      '6:11: zscKey "$zpi_zsc_key" looks like a variable reference: write ${ZPI_ZSC_KEY} (zpi reads only upper-case variable names)',
+    ]);
+  });
+
+  it('does not echo a $-prefixed value that may be the key itself', () => {
+    const literal = '6:11: zscKey must be a reference like ${ZPI_ZSC_KEY}: never commit the key itself';
+    // Mostly digits, too long, or not a name at all: treated as a literal key, and not repeated.
+    for (const v of ['$a1b2c3d4e5f6', `$K${'x'.repeat(60)}`, '$7001-zsc-key', '$', '$ZPI ZSC KEY']) {
+      const found = problems(edit('${ZPI_ZSC_KEY}', JSON.stringify(v)));
+      expect(found, v).toEqual([literal]);
+    }
   });
 
   it('keeps only the variable name, never a value', () => {

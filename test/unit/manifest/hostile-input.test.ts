@@ -46,7 +46,7 @@ describe('parseManifest: hostile and broken input', () => {
     expect(found).toEqual([
       '10:1: unknown key "__proto__" (expected one of: apiVersion, kind, org, dc, state, portal, profiles, users)',
       '11:1: unknown key "constructor" (expected one of: apiVersion, kind, org, dc, state, portal, profiles, users)',
-      '14:5: unknown key "__proto__" in user entry (expected one of: email, permissions)',
+      '14:5: unknown key "__proto__" in user entry (expected one of: email, permissions, expires)',
     ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');

@@ -23,6 +23,7 @@ describe('parseManifest: a valid manifest becomes Desired', () => {
         pos: { line: 4, col: 1 },
       },
       profiles: { Standard: { permissions: ['view', 'create'], pos: { line: 9, col: 3 } } },
+      usersPos: { line: 10, col: 1 },
       users: [
         { email: 'alice@acme.com', pos: { line: 11, col: 5 } },
         { email: 'bob@acme.com', permissions: ['view', 'create'], pos: { line: 12, col: 5 } },

@@ -13,7 +13,7 @@ describe('parseManifest: schema errors, mapped to the YAML node', () => {
       '5:3: unknown key "nmae" in portal (expected one of: name, id, zscKey, zscEmail); did you mean "name"?',
     ]);
     expect(problems(edit('  - email: alice@acme.com', '  - email: alice@acme.com\n    perms: [view]'))).toEqual([
-      '12:5: unknown key "perms" in user entry (expected one of: email, permissions); did you mean "permissions"?',
+      '12:5: unknown key "perms" in user entry (expected one of: email, permissions, expires); did you mean "permissions"?',
     ]);
   });
 
