@@ -2,7 +2,12 @@ import { Document, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Live, LiveIntegration } from '../model/live.js';
 import { normalizePermissions, type Permission } from '../model/permissions.js';
 
-const MODELINE = ' yaml-language-server: $schema=./schema/integration.schema.json';
+/**
+ * Where an editor finds the manifest's schema: zpi installed as a package in the repository that holds
+ * the manifest (`npm install --save-dev zpi`), relative to the manifest's directory, as
+ * yaml-language-server resolves it. `./schema/…` exists only in a clone of zpi itself.
+ */
+export const DEFAULT_SCHEMA_PATH = 'node_modules/zpi/schema/integration.schema.json';
 const ZSC_KEY_REF = '${ZPI_ZSC_KEY}';
 
 const quoted = (value: string): Scalar => {
@@ -62,7 +67,8 @@ function addIntegration(root: YAMLMap, live: Live, integration: LiveIntegration)
   for (const { email, id } of granted.sort((a, b) => byString(a.email, b.email))) {
     const entry = new YAMLMap();
     entry.add({ key: 'email', value: email });
-    const override = integration.userPermissions[id];
+    // Every override, also one equal to the profile's permissions: it pins the user (DESIGN §2).
+    const override = Object.hasOwn(integration.userPermissions, id) ? integration.userPermissions[id] : undefined;
     if (override !== undefined) entry.add({ key: 'permissions', value: flowList(override) });
     users.add(entry);
   }
@@ -78,19 +84,34 @@ function addIntegration(root: YAMLMap, live: Live, integration: LiveIntegration)
   root.add(usersPair);
 }
 
+export interface ExportOptions {
+  /**
+   * The `# yaml-language-server: $schema=` path, relative to the manifest's directory (or a URL);
+   * DEFAULT_SCHEMA_PATH when absent, no modeline when null.
+   */
+  schemaPath?: string | null;
+}
+
 /**
  * The live integration as a zpi/v1 manifest: validates, and plans to zero changes against the
  * state it came from. Pure; `zpi export` writes the result. Built with yaml's Document API so
  * quoting (org ids, `${…}`) is always right.
+ *
+ * Every managed setting the org has is written, so drift on any of them shows in the next plan: a
+ * profile with an entry but no permissions as `Name: []`, and every per-user override, also one
+ * equal to the user's profile (an override is reconciled as declared, DESIGN §2).
  */
-export function liveToManifest(live: Live): string {
+export function liveToManifest(live: Live, options: ExportOptions = {}): string {
   const doc = new Document();
   const root = new YAMLMap();
   root.add({ key: 'apiVersion', value: 'zpi/v1' });
   root.add({ key: 'kind', value: 'ProjectsIntegration' });
   root.add({ key: 'org', value: quoted(live.org.id) });
   doc.contents = root;
-  const header = [MODELINE, ` Exported by zpi export from ${live.org.companyName || 'the CRM org'} (org ${live.org.id}).`];
+  const schemaPath = options.schemaPath === undefined ? DEFAULT_SCHEMA_PATH : options.schemaPath;
+  const header: string[] = [];
+  if (schemaPath !== null) header.push(` yaml-language-server: $schema=${schemaPath}`);
+  header.push(` Exported by zpi export from ${live.org.companyName || 'the CRM org'} (org ${live.org.id}).`);
   if (live.integration === null) {
     header.push(
       ' The integration settings could not be read (Zoho publishes no API for them):',

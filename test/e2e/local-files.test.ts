@@ -79,9 +79,9 @@ describe('files zpi writes: never through a link, never a special file, replaced
     expect(readdirSync(t.dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('export -o over an existing file keeps that file’s mode', async () => {
+  it('export -o --force over an existing file keeps that file’s mode', async () => {
     writeFileSync(join(t.dir, 'shared.yaml'), 'old\n', { mode: 0o640 });
-    const r = await t.run(['export', '-o', 'shared.yaml']);
+    const r = await t.run(['export', '-o', 'shared.yaml', '--force']);
     expect(r.code, r.stderr).toBe(0);
     expect(statSync(join(t.dir, 'shared.yaml')).mode & 0o777).toBe(0o640);
     expect(readFileSync(join(t.dir, 'shared.yaml'), 'utf8')).toContain('apiVersion: zpi/v1');

@@ -47,7 +47,7 @@ function parse(text: string): Desired {
 
 describe('liveToManifest', () => {
   it('renders the live integration as a manifest, modeline first', () => {
-    expect(liveToManifest(live())).toBe(`# yaml-language-server: $schema=./schema/integration.schema.json
+    expect(liveToManifest(live())).toBe(`# yaml-language-server: $schema=node_modules/zpi/schema/integration.schema.json
 # Exported by zpi export from Acme (org 60012345678).
 
 apiVersion: zpi/v1
@@ -85,6 +85,33 @@ users:
       { email: 'carol@acme.com', permissions: undefined },
     ]);
     expect(d.warnings).toEqual([]);
+  });
+
+  it('writes every managed setting: a profile with no permissions as [], an override equal to the profile', () => {
+    const l = live();
+    l.integration!.profilePermissions = { ...l.integration!.profilePermissions, Support: [] };
+    // carol (201) is Standard, whose permissions are view, create, edit: the same override still pins her.
+    l.integration!.userPermissions = { ...l.integration!.userPermissions, '201': ['edit', 'view', 'create'] };
+    const text = liveToManifest(l);
+    expect(text).toContain('profiles:\n  Administrator: [view, create, edit, delete]\n  Sales Rep: [view]\n  Standard: [view, create, edit]\n  Support: []\n');
+    expect(text).toContain('  - email: carol@acme.com\n    permissions: [view, create, edit]\n');
+    const d = parse(text);
+    expect(d.profiles.Support?.permissions).toEqual([]);
+    expect(d.users.find((u) => u.email === 'carol@acme.com')?.permissions).toEqual(['view', 'create', 'edit']);
+    // An override of no permissions at all is an override too.
+    l.integration!.userPermissions['202'] = [];
+    expect(liveToManifest(l)).toContain('  - email: alice@acme.com\n    permissions: []\n');
+  });
+
+  it('the modeline points at the schema of zpi installed as a package, or where it is told, or is left out', () => {
+    expect(liveToManifest(live()).split('\n')[0]).toBe('# yaml-language-server: $schema=node_modules/zpi/schema/integration.schema.json');
+    expect(liveToManifest(live(), { schemaPath: '../node_modules/zpi/schema/integration.schema.json' }).split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=../node_modules/zpi/schema/integration.schema.json',
+    );
+    const none = liveToManifest(live(), { schemaPath: null });
+    expect(none).not.toContain('yaml-language-server');
+    expect(none.split('\n')[0]).toBe('# Exported by zpi export from Acme (org 60012345678).');
+    expect(parse(none).org).toBe('60012345678');
   });
 
   it('exports an inactive integration as state: deactivated, nothing else', () => {
@@ -129,12 +156,16 @@ users:
 
   it('says so when the integration settings could not be read', () => {
     const text = liveToManifest(live({ integration: null }));
-    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./schema/integration.schema.json');
+    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=node_modules/zpi/schema/integration.schema.json');
     expect(text).toContain('# The integration settings could not be read');
     expect(text).toContain('acme-projects (id 7001), acme-newco (id 7002)');
     // Without the settings there is no portal to write: the manifest needs one before planning.
     const r = parseManifest(text, 'x.yaml');
-    expect('problems' in r && r.problems.map((p) => p.message)).toEqual(['portal is required when state is active']);
+    // Nor users: `users:` is required when active (a manifest without it must not revoke everyone).
+    expect('problems' in r && r.problems.map((p) => p.message)).toEqual([
+      'users is required when state is active: list the users who get access, or write users: [] to give nobody access',
+      'portal is required when state is active',
+    ]);
   });
 });
 
