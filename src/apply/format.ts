@@ -1,6 +1,7 @@
 import { escapeControls } from '../model/errors.js';
 import type { Plan, StepAction, StepKind } from '../model/plan.js';
 import { escapeStrings } from '../render/safe-text.js';
+import { formatCount, plural } from '../render/summary-line.js';
 import type { ApplyEvent, ApplyResult, StepRef } from './types.js';
 
 const SYMBOL: Record<StepAction, string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
@@ -56,7 +57,7 @@ export function formatStepLine(event: ApplyEvent, opts: FormatOptions = {}): str
     case 'step_failed':
       return `${head(ev)} ${paint(opts.color, 31, 'failed')}: ${ev.error.code}: ${ev.error.message} (${stats(ev.retries, ev.ms)})`;
     case 'step_retried': {
-      const others = ev.stepIds.length > 1 ? ` (and ${ev.stepIds.length - 1} more in the same call)` : '';
+      const others = ev.stepIds.length > 1 ? ` (and ${formatCount(ev.stepIds.length - 1)} more in the same call)` : '';
       const wait = ev.delayMs !== undefined ? ` in ${(ev.delayMs / 1000).toFixed(1)} s` : '';
       return `${head(ev, others)} ${paint(opts.color, 33, `retry ${ev.retries}${wait}`)} after ${ev.error.code}: ${ev.error.message}`;
     }
@@ -64,8 +65,6 @@ export function formatStepLine(event: ApplyEvent, opts: FormatOptions = {}): str
       return undefined;
   }
 }
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * The closing line: `Apply complete: 3 added, 1 changed, 1 removed.`, or where and why it stopped and
@@ -75,12 +74,13 @@ export function formatSummary(given: ApplyResult, plan?: Plan): string {
   // Step ids, targets and messages carry remote names and Zoho's words: escaped like every line.
   const result = escapeStrings(given);
   const c = result.counts;
-  if (result.ok) return `Apply complete: ${c.added} added, ${c.changed} changed, ${c.removed} removed.`;
-  const of = plan ? ` of ${plan.steps.length}` : '';
+  const n = formatCount;
+  if (result.ok) return `Apply complete: ${n(c.added)} added, ${n(c.changed)} changed, ${n(c.removed)} removed.`;
+  const of = plan ? ` of ${n(plan.steps.length)}` : '';
   const completed = `${plural(result.done.length, 'step')}${of} completed`;
   if (result.stopped) {
     const left = result.remaining;
-    const named = left.slice(0, 3).join(', ') + (left.length > 3 ? ` and ${left.length - 3} more` : '');
+    const named = left.slice(0, 3).join(', ') + (left.length > 3 ? ` and ${n(left.length - 3)} more` : '');
     return (
       `Apply stopped: ${result.stopped.message}. ${completed}, ${plural(left.length, 'step')} left (${named}); ` +
       'no call was cut short. Run `zpi apply` again to finish the rest.'
@@ -95,10 +95,12 @@ export function formatSummary(given: ApplyResult, plan?: Plan): string {
   }
   const m = result.manualStop;
   if (m) {
-    const where = `[${m.index}/${m.total}] ${stepLabel(m)}`;
+    // A Setup block carries several steps: name the first and count the rest.
+    const more = m.steps > 1 ? ` and ${n(m.steps - 1)} more on the same Setup screen` : '';
+    const where = m.steps > 1 ? `[${m.index}–${m.index + m.steps - 1}/${m.total}] ${stepLabel(m)}${more}` : `[${m.index}/${m.total}] ${stepLabel(m)}`;
     return m.reason === 'not-confirmed'
       ? `Apply stopped at manual step ${where}: not confirmed as done. ${completed}; ` +
-          'once it is done in Zoho CRM Setup, run `zpi apply` again to finish the rest.'
+          'once it is done in Zoho CRM Setup, run `zpi apply` again to finish the rest (what was confirmed is recorded and not asked again).'
       : `Apply stopped before manual step ${where}: Zoho has no API for it, so an administrator must do it ` +
           `in Zoho CRM Setup, and without a terminal zpi cannot ask whether it is done. ${completed}; ` +
           'do it (`zpi plan` prints the Setup instructions), then run `zpi apply` again to finish the rest.';

@@ -12,7 +12,7 @@ export function preflight(plan: Plan, env: Record<string, string | undefined>, a
   const destructive = plan.steps.filter((s) => s.destructive);
   if (destructive.length > 0 && !allowDestructive && !plan.options.allowDestructive) {
     throw new UserError(
-      `plan has ${destructive.length} destructive step(s) (${describe(destructive, plan)}); re-run with --allow-destructive`,
+      `plan has ${destructive.length} destructive step${destructive.length === 1 ? '' : 's'} (${describe(destructive, plan)}); re-run with --allow-destructive`,
     );
   }
   for (const step of plan.steps) {

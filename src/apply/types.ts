@@ -84,7 +84,11 @@ export interface ApplyResult {
   manualStop?: StepRef & { reason: 'cannot-confirm' | 'not-confirmed'; steps: number };
   /** Done steps by action; a replace counts as a change, as in the plan's summary line. */
   counts: { added: number; changed: number; removed: number };
-  /** Provider calls made, retried attempts included. */
+  /**
+   * Provider calls made by apply's executor to carry out the steps (the writes: one per batch of up
+   * to 100 ids), retried attempts included (the plan's `apiCalls` estimates them without retries). The reads
+   * before them (the fresh plan, the token) are not in it; ZPI_STATS_FILE counts every call of the run.
+   */
   calls: number;
   /** Attempts that were retries (calls - retries = distinct calls). */
   retries: number;

@@ -1,7 +1,10 @@
 /** A list that may be shown in part: its items, and the line that stands for the hidden rest. */
 export interface Foldable {
   items: string[];
-  more: (hidden: number) => string;
+  /** The line standing for the hidden items: how many, and their indices in `items`. */
+  more: (hidden: number, hiddenIndices: readonly number[]) => string;
+  /** Per item: shown even past the cut (a few weighty items, e.g. a profile's permissions). */
+  keep?: readonly boolean[];
 }
 
 function sizeOf(items: readonly string[]): number {
@@ -36,8 +39,26 @@ export function fitSections(sections: readonly Foldable[], budget: number): numb
   });
 }
 
-/** The first `shown` items and, when some are hidden, the "… N more" line. */
+/**
+ * The first `shown` items, those past them the section keeps, and, when some are hidden, the
+ * "… N more" line last. Lists are ordered so that what matters most comes first (losses before
+ * gains, DESIGN §4): cutting from the end folds the least important first.
+ */
 export function shownItems(section: Foldable, shown: number): string[] {
-  const hidden = section.items.length - shown;
-  return hidden > 0 ? [...section.items.slice(0, shown), section.more(hidden)] : section.items;
+  if (shown >= section.items.length) return section.items;
+  const out = section.items.slice(0, shown);
+  const hidden: number[] = [];
+  for (let i = shown; i < section.items.length; i++) {
+    if (section.keep?.[i]) out.push(section.items[i] as string);
+    else hidden.push(i);
+  }
+  if (hidden.length > 0) out.push(section.more(hidden.length, hidden));
+  return out;
+}
+
+/** How many items of `section` shownItems(section, shown) leaves out. */
+export function hiddenCount(section: Foldable, shown: number): number {
+  let n = 0;
+  for (let i = shown; i < section.items.length; i++) if (!section.keep?.[i]) n++;
+  return n;
 }

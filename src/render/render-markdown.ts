@@ -1,11 +1,13 @@
-import type { Plan } from '../model/plan.js';
+import type { AccessChange, Plan } from '../model/plan.js';
 import { formatPermissions } from '../model/permissions.js';
-import { accessCountsLine, deactivates, describeWhy } from './describe-access.js';
-import { describeSteps, DESTRUCTIVE, formatBlastRadius, stepBodies } from './describe-steps.js';
-import { fitSections, shownItems, type Foldable } from './fold-sections.js';
-import { manualInstructions } from './manual-steps.js';
+import { accessCounts, accessCountsLine, deactivates, describeWhy, lossesFirst } from './describe-access.js';
+import { describeSteps, DESTRUCTIVE, displayOrder, formatBlastRadius, neverFolded, stepBodies, stepCounts, type StepLine } from './describe-steps.js';
+import { fitSections, hiddenCount, shownItems, type Foldable } from './fold-sections.js';
+import { runbookBlocks, type RunbookBlock } from '../model/runbook.js';
+import { blockInstructions, blockTitle } from './runbook.js';
+import { driftHeading, driftLines } from './describe-drift.js';
 import { escapeStrings, markdownText } from './safe-text.js';
-import { brakeLine, effortLine, MANUAL_NOTE, noChangesLine, summaryLine } from './summary-line.js';
+import { brakeLine, effortLine, formatCount, MANUAL_NOTE, noChangesLine, plural, summaryLine } from './summary-line.js';
 
 /** Lets CI find its earlier comment on a pull request and update it instead of adding another. */
 export const MARKDOWN_MARKER = '<!-- zpi-plan -->';
@@ -23,8 +25,25 @@ function codeSpan(text: string): string {
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-function stepItems(plan: Plan): string[] {
-  const lines = describeSteps(plan);
+/** Every ASCII punctuation character: CommonMark lets a backslash escape each of them. */
+const ASCII_PUNCTUATION = /[!-\/:-@\[-`{-~]/g;
+
+/**
+ * A name or email in a table cell, shown literally: a code span, so `_x_@acme.com` is not italic and
+ * `</details>` is not a tag. GFM splits cells at a `|` even inside a code span, and whether a
+ * backslash before it protects it differs between renderers, so a text holding `|` is written as
+ * plain text with every punctuation character backslash-escaped instead: then each `|` has an odd
+ * run of backslashes before it and stays in its cell.
+ */
+function cellName(text: string): string {
+  if (text === '') return '';
+  return text.includes('|') ? text.replace(ASCII_PUNCTUATION, (ch) => `\\${ch}`) : codeSpan(text);
+}
+
+/** How a shortened comment tells the reader to see everything. */
+const SEE_ALL = 'zpi show PLANFILE --full';
+
+function stepItems(lines: readonly StepLine[]): string[] {
   const bodies = stepBodies(lines);
   // Symbol in column 0 so GitHub's diff highlighting colours additions and removals.
   return lines.map((l, i) => {
@@ -32,6 +51,45 @@ function stepItems(plan: Plan): string[] {
     const head = `${l.symbol.padEnd(3)} ${body}${l.destructive ? pad + DESTRUCTIVE : ''}`;
     return [head, ...l.notes.map((n) => `      ${n}`)].join('\n');
   });
+}
+
+/**
+ * The runbook as list lines, one Setup screen visit after another: a heading and its instructions
+ * (users to tick or clear one line each), so a comment that must be cut keeps the first screens
+ * whole and cuts the last one's list (the grants: gains fold first).
+ */
+function runbookLines(blocks: readonly RunbookBlock[]): string[] {
+  return blocks.flatMap((block, i) => [
+    `${i === 0 ? '' : '\n'}**${i + 1}/${blocks.length} · ${blockTitle(block, markdownText)}**\n`,
+    ...blockInstructions(block, markdownText).map((l) => (l.startsWith('  ') ? `  - ${l.trimStart()}` : `- ${l}`)),
+  ]);
+}
+
+/** Drift first in the comment: a table of what changed outside zpi since the record. */
+function driftTable(plan: Plan): string[] {
+  const lines = driftLines(plan.drift ?? [], cellName);
+  if (lines.length === 0) return [];
+  const shown = lines.slice(0, DRIFT_ROWS).map((l) => `| ${l.symbol} ${l.noun} | ${l.target} | ${l.change} | ${l.note} |`);
+  // (Targets arrive escaped by driftLines(…, cellName): a code span, or every punctuation escaped.)
+  if (lines.length > shown.length) shown.push(`| … ${lines.length - shown.length} more | | | |`);
+  return ['', `#### ${driftHeading(plan, markdownText)}`, '', '| | Target | Recorded → found | |', '|---|---|---|---|', ...shown];
+}
+
+/** Drift rows shown before the rest of the comment; the JSON plan lists them all. */
+const DRIFT_ROWS = 100;
+
+/**
+ * When the comment had to be shortened: what it shows of each long list, that losses come first and
+ * gains were left out first, and how to see everything. Null when nothing was left out.
+ */
+function foldNote(...lists: { shown: number; total: number; noun: string }[]): string | null {
+  const cut = lists.filter((l) => l.shown < l.total);
+  if (cut.length === 0) return null;
+  const parts = cut.map((l) => `${formatCount(l.shown)} of ${formatCount(l.total)} ${l.noun}`).join(' and ');
+  return (
+    `> **Shortened to fit a pull-request comment:** it shows ${parts}, listed losses first, so gains are ` +
+    `the first left out. \`${SEE_ALL}\` prints every one (\`zpi plan --full\` too).`
+  );
 }
 
 function destructiveNotes(plan: Plan): string[] {
@@ -62,28 +120,34 @@ export function renderMarkdown(given: Plan): string {
   const where = `${codeSpan(plan.manifest.file)} → ${md(t.org.name)} (org ${md(t.org.id)}) via ${t.endpointKind} ${md(t.endpoint)}`;
   const warnings: Foldable = {
     items: plan.warnings.map((w) => `- ${md(w)}`),
-    more: (n) => `- … ${n} more warnings`,
+    more: (n) => `- … ${plural(n, 'more warning')}`,
   };
   if (plan.steps.length === 0) {
     const [shown = 0] = fitSections([warnings], MARKDOWN_LIMIT - 1_000);
     const warn = plan.warnings.length > 0 ? ['', '**Warnings**', ...shownItems(warnings, shown)] : [];
-    return [`**${noChangesLine(plan, md)}**`, '', where, ...warn, '', MARKDOWN_MARKER, ''].join('\n');
+    return [`**${noChangesLine(plan, md)}**`, '', where, ...driftTable(plan), ...warn, '', MARKDOWN_MARKER, ''].join('\n');
   }
 
   const deactivating = deactivates(plan);
+  // Losses first, gains last (DESIGN §4): folding cuts each list from its end, so gains go first.
+  const changes = lossesFirst(plan.access);
   const access: Foldable = {
-    items: plan.access.map(
-      (a) => `| ${md(a.email)} | ${formatPermissions(a.before)} | ${formatPermissions(a.after)} | ${md(describeWhy(a, deactivating))} |`,
+    items: changes.map(
+      (a) => `| ${cellName(a.email)} | ${formatPermissions(a.before)} | ${formatPermissions(a.after)} | ${describeWhy(a, deactivating, cellName)} |`,
     ),
-    more: (n) => `| … ${n} more | | | |`,
+    more: (n, hidden) => `| … ${formatCount(n)} more: ${accessCounts(hidden.map((i) => changes[i] as AccessChange))} | | | |`,
   };
-  const steps: Foldable = { items: stepItems(plan), more: (n) => `… ${n} more steps (zpi show PLANFILE lists them all)` };
+  const ordered = displayOrder(describeSteps(plan));
+  const steps: Foldable = {
+    items: stepItems(ordered),
+    keep: ordered.map(neverFolded),
+    more: (n, hidden) => `… ${plural(n, 'more step')}: ${stepCounts(hidden.map((i) => ordered[i] as StepLine))} (${SEE_ALL} lists them all)`,
+  };
   // Real Zoho has no API for the integration's settings: the comment tells the admin what to click.
+  const blocks = runbookBlocks(plan.steps);
   const setup: Foldable = {
-    items: plan.steps
-      .filter((st) => st.manual)
-      .map((st) => [`**${st.kind} ${md(st.target)}**`, '', ...manualInstructions(st, md)].join('\n')),
-    more: (n) => `… ${n} more manual steps (zpi show PLANFILE lists them all)`,
+    items: runbookLines(blocks),
+    more: (n) => `- … ${n.toLocaleString('en-US')} more lines of the runbook (zpi show PLANFILE lists them all)`,
   };
   const sections = [access, steps, warnings, setup];
 
@@ -91,21 +155,28 @@ export function renderMarkdown(given: Plan): string {
     const [a = 0, s = 0, w = 0, m = 0] = shown;
     const manual =
       setup.items.length > 0
-        ? ['', '<details><summary>Setup instructions for the manual steps</summary>', '', shownItems(setup, m).join('\n\n'), '', '</details>']
+        ? ['', `<details><summary>Runbook: ${blocks.length} Setup screen${blocks.length === 1 ? '' : 's'} to visit in Zoho CRM</summary>`, '', shownItems(setup, m).join('\n'), '', '</details>']
         : [];
     const table = plan.access.length > 0 ? ['', '| User | Before | After | Why |', '|---|---|---|---|', ...shownItems(access, a)] : [];
     const warn = plan.warnings.length > 0 ? ['', '**Warnings**', ...shownItems(warnings, w)] : [];
     const notes = destructiveNotes(plan);
+    const fold = foldNote(
+      { shown: access.items.length - hiddenCount(access, a), total: access.items.length, noun: 'access changes' },
+      { shown: steps.items.length - hiddenCount(steps, s), total: steps.items.length, noun: 'steps' },
+    );
+    // Its own paragraph of the quote: consecutive "> " lines would run into one.
+    if (fold) notes.push(...(notes.length > 0 ? ['>', fold] : [fold]));
     return [
       `**${summaryLine(plan)}**`,
       '',
       where,
+      ...driftTable(plan),
       ...(notes.length > 0 ? ['', ...notes] : []),
       '',
       `#### ${accessCountsLine(plan.access)}`,
       ...table,
       '',
-      `<details><summary>${plan.steps.length} steps · ${effortLine(plan)}</summary>`,
+      `<details><summary>${plural(plan.steps.length, 'step')} · ${effortLine(plan)}</summary>`,
       '',
       '```diff',
       ...shownItems(steps, s),

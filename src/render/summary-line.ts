@@ -1,36 +1,53 @@
 import type { Plan } from '../model/plan.js';
+import { runbookBlocks } from '../model/runbook.js';
 import { terminalText } from './safe-text.js';
+
+/** A count for people: "7", "2,500" (thousands separated, whatever the machine's locale). */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** "1 step", "2,500 steps": the count and the word agreeing with it (`many` for irregular plurals). */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
 
 /** "Plan: 1 to add, 3 to change, 1 to remove. 1 destructive — apply needs --allow-destructive." */
 export function summaryLine(plan: Plan): string {
   const s = plan.summary;
   const needs = s.destructive > 0 && !plan.options.allowDestructive ? ' — apply needs --allow-destructive' : '';
-  return `Plan: ${s.add} to add, ${s.change} to change, ${s.remove} to remove. ${s.destructive} destructive${needs}.`;
+  const n = formatCount;
+  return `Plan: ${n(s.add)} to add, ${n(s.change)} to change, ${n(s.remove)} to remove. ${n(s.destructive)} destructive${needs}.`;
 }
 
 /** What apply will do on the wire, or by hand when Zoho has no API for the settings. */
 export function effortLine(plan: Plan): string {
   if (plan.manual) {
     const n = plan.steps.filter((s) => s.manual).length;
-    return `Apply will walk you through ${n} manual Setup step${n === 1 ? '' : 's'} in Zoho CRM.`;
+    const screens = runbookBlocks(plan.steps).length;
+    return `Apply will walk you through ${plural(screens, 'Setup screen')} in Zoho CRM (${plural(n, 'manual step')}).`;
   }
-  return `Apply will make about ${plan.apiCalls} API call${plan.apiCalls === 1 ? '' : 's'}.`;
+  // plan.apiCalls counts writes only (batches of 100 ids): apply also reads the org again first,
+  // and ZPI_STATS_FILE counts every call, reads and the token included.
+  return `Apply will make about ${plural(plan.apiCalls, 'write call')}.`;
 }
 
 /** `quote` renders the manifest's name: escaped for a terminal by default, for Markdown in a comment. */
 export function noChangesLine(plan: Plan, quote: (text: string) => string = terminalText): string {
-  return `No changes. Live state matches ${quote(plan.manifest.file)}.`;
+  // Real Zoho: what is compared is the record of what was applied or confirmed in Setup.
+  const what = plan.manual && plan.record ? 'The record' : 'Live state';
+  return `No changes. ${what} matches ${quote(plan.manifest.file)}.`;
 }
 
 export function brakeLine(plan: Plan): string | null {
   const b = plan.brake;
   if (!b) return null;
   return (
-    `Mass-revoke brake: this plan revokes ${b.revoking} of the ${b.withAccess} users with access (${b.pct}%), ` +
+    `Mass-revoke brake: this plan revokes ${formatCount(b.revoking)} of the ${plural(b.withAccess, 'user')} with access (${b.pct}%), ` +
     `more than --max-revoke ${b.maxPct}%, so every revoke counts as destructive.`
   );
 }
 
 export const MANUAL_NOTE =
-  "Zoho publishes no API for the integration's settings: apply shows each step's Setup instructions and " +
-  'asks you to confirm it is done.';
+  "Zoho publishes no API for the integration's settings: apply shows the runbook one Setup screen at a time, " +
+  'asks you to confirm each is done, and records it (a stopped run resumes where it stopped).';

@@ -30,7 +30,7 @@ describe('destructive changes', () => {
     expect(plan.stdout).toContain('Mass-revoke brake: this plan revokes 3 of the 5 users with access (60%)');
     expect(plan.stdout).toContain('Plan: 0 to add, 2 to change, 3 to remove. 3 destructive — apply needs --allow-destructive.');
     const r = await expectRefused(t, ['apply', '-f', 'few.yaml', '--auto-approve']);
-    expect(r.stderr).toBe('error: plan has 3 destructive step(s) (revoking 3 of 5 users with access (60% > 25%)); re-run with --allow-destructive\n');
+    expect(r.stderr).toBe('error: plan has 3 destructive steps (revoking 3 of 5 users with access (60% > 25%)); re-run with --allow-destructive\n');
     const ok = await t.run(['apply', '-f', 'few.yaml', '--auto-approve', '--max-revoke', '90']);
     expect(ok.code, ok.stderr).toBe(0);
     expect(orgView(t).users).toEqual(['alice@acme.com', 'carol@acme.com']);
@@ -43,11 +43,11 @@ describe('destructive changes', () => {
     expect(plan.stdout).toMatch(/^-\/\+ portal +acme-projects → acme-newco +DESTRUCTIVE$/m);
     expect(plan.stdout).toContain('drops every project link: 30 Accounts, 12 Contacts, 4 Deals (Potentials)');
     const r = await expectRefused(t, ['apply', '-f', 'swap.yaml', '--auto-approve'], { env: { ZPI_ZSC_KEY: SECRETS.zsc7002 } });
-    expect(r.stderr).toBe('error: plan has 1 destructive step(s) (change portal acme-projects → acme-newco); re-run with --allow-destructive\n');
+    expect(r.stderr).toBe('error: plan has 1 destructive step (change portal acme-projects → acme-newco); re-run with --allow-destructive\n');
     // A plan saved without the approval is refused the same way.
     expect((await t.run(['plan', '-f', 'swap.yaml', '--out', 'swap.json'])).code).toBe(0);
     const saved = await expectRefused(t, ['apply', 'swap.json'], { env: { ZPI_ZSC_KEY: SECRETS.zsc7002 } });
-    expect(saved.stderr).toMatch(/destructive step\(s\).*--allow-destructive/);
+    expect(saved.stderr).toMatch(/destructive steps?.*--allow-destructive/);
 
     // Approved on plan, recorded in the saved plan.
     expect((await t.run(['plan', '-f', 'swap.yaml', '--allow-destructive', '--out', 'swap.json'])).code).toBe(0);
@@ -83,7 +83,7 @@ describe('destructive changes', () => {
 
   it('deactivation needs --allow-destructive; after it, first setup works again', async () => {
     const r = await expectRefused(t, ['apply', '-f', ex('deactivate'), '--auto-approve']);
-    expect(r.stderr).toBe('error: plan has 1 destructive step(s) (deactivate the integration); re-run with --allow-destructive\n');
+    expect(r.stderr).toBe('error: plan has 1 destructive step (deactivate the integration); re-run with --allow-destructive\n');
     // A portal left in the manifest is ignored, with one warning (not one from the plan and one from apply).
     writeFileSync(join(t.dir, 'off.yaml'), `${readFileSync(ex('deactivate'), 'utf8')}portal:\n  name: acme-projects\n`);
     const done = await t.run(['apply', '-f', 'off.yaml', '--auto-approve', '--allow-destructive']);

@@ -43,7 +43,7 @@ describe('progress while reading a large org', () => {
       expect(r.stderr).not.toContain('\x1b[');
     }
     const plan = await t.run(['plan', '-f', manifest]);
-    expect(plan.stdout).toContain(`Read ${USERS + 26} users`);
+    expect(plan.stdout).toContain(`Read ${(USERS + 26).toLocaleString('en-US')} users`);
   });
 
   /** Runs `zpi plan` on a pseudo-terminal; returns what the terminal showed (stdout and stderr together). */

@@ -273,7 +273,7 @@ describe('the workflow’s steps, run as GitHub runs them', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('Apply complete: 3 added, 3 changed, 1 removed.');
     expect(r.summary).toContain('### zpi apply');
-    expect(r.summary).toContain('7 step(s) done, 0 left');
+    expect(r.summary).toContain('7 steps done, 0 left, 0 retried calls.');
     expect(r.summary).toContain('| 2/7 | set-profile-permissions:Sales Rep | done | 0 |');
     const events = readFileSync(join(t.dir, 'apply-events.jsonl'), 'utf8').trim().split('\n');
     expect(events.map((l) => (JSON.parse(l) as { type: string }).type).at(-1)).toBe('summary');

@@ -102,6 +102,50 @@ describe('zpi plan', () => {
     expectUntouched();
   });
 
+  it('--out prints an apply command with the target flags used, and that command works as printed', async () => {
+    const noEnv = { ZPI_ENDPOINT: undefined };
+    const exported = await t.run(['export', '-o', 'same.yaml']);
+    expect(exported.code, exported.stderr).toBe(0);
+    const r = await t.run(['plan', '-f', 'same.yaml', '--endpoint', t.sandbox.url, '--out', 'same-plan.json'], { env: noEnv });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(`Saved the plan to same-plan.json; apply it with: zpi apply --endpoint ${t.sandbox.url} same-plan.json\n`);
+    // Without ZPI_ENDPOINT only the printed --endpoint reaches the sandbox (a plan of no change: nothing is written).
+    const args = r.stderr.trimEnd().split('apply it with: zpi ')[1]?.split(' ') ?? [];
+    const applied = await t.run([...args, '--auto-approve'], { env: noEnv });
+    expect(applied.code, applied.stderr).toBe(0);
+    expectUntouched();
+  });
+
+  it('lists losses first: the revoke before the grants, the user who loses access before those who gain', async () => {
+    const r = await t.run(['plan']);
+    expect(r.code).toBe(0);
+    const revoke = r.stdout.search(/^ {2}- revoke +erin@acme\.com/m);
+    const grant = r.stdout.search(/^ {2}\+ grant /m);
+    expect(revoke).toBeGreaterThan(0);
+    expect(revoke).toBeLessThan(grant);
+    const loses = r.stdout.search(/^ {2}erin@acme\.com +loses /m);
+    const gains = r.stdout.search(/^ {2}\S+ +gains /m);
+    expect(loses).toBeGreaterThan(0);
+    expect(loses).toBeLessThan(gains);
+    // The JSON plan keeps apply's order, untouched by the display.
+    const json = JSON.parse((await t.run(['plan', '--format', 'json'])).stdout) as { steps: { kind: string }[] };
+    expect(json.steps[0]?.kind).toBe('revoke-user');
+  });
+
+  it('--full is accepted by plan and show; a plan this small is the same with or without it', async () => {
+    const dropRead = (s: string): string => s.replace(/^Read .*\n/m, '');
+    const full = await t.run(['plan', '--full']);
+    const folded = await t.run(['plan']);
+    expect(full.code, full.stderr).toBe(0);
+    expect(dropRead(full.stdout)).toBe(dropRead(folded.stdout));
+    expect(full.stdout).not.toContain('… and');
+    expect((await t.run(['plan', '--out', 'full.json'])).code).toBe(0);
+    const shown = await t.run(['show', 'full.json', '--full']);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain(SUMMARY);
+    expectUntouched();
+  });
+
   it('--out to a path that cannot be written is one clear error', async () => {
     const r = await t.run(['plan', '--out', 'no-such-dir/plan.json']);
     expect(r.code).toBe(1);

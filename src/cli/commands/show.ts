@@ -1,12 +1,23 @@
+import { escapeControls } from '../../model/errors.js';
 import { readPlanFile, renderJson, renderMarkdown, renderText } from '../../render/index.js';
 import type { Io } from '../io.js';
+
+/**
+ * `text` as one word of a POSIX shell command line printed for people to run: as it is when that is
+ * safe, else single-quoted; control characters escaped (it is printed to a terminal).
+ */
+export function shellWord(text: string): string {
+  const t = escapeControls(text);
+  return /^[\w@%+=:,./-]+$/.test(t) ? t : `'${t.replace(/'/g, `'\\''`)}'`;
+}
 
 /**
  * `zpi show PLANFILE`: renders a saved plan without contacting Zoho (no credentials, no network).
  * The Markdown form is byte-for-byte what `zpi plan --format markdown` printed when the plan was
  * made, so CI can post a comment from the saved plan alone; the JSON form is the file, re-emitted.
+ * The text form shortens long lists (gains first) unless `full`.
  */
-export async function show(opts: { planfile: string; format: 'text' | 'json' | 'markdown' }, io: Io): Promise<number> {
+export async function show(opts: { planfile: string; format: 'text' | 'json' | 'markdown'; full?: boolean }, io: Io): Promise<number> {
   const plan = readPlanFile(opts.planfile);
   let out: string;
   if (opts.format === 'json') out = renderJson(plan);
@@ -14,7 +25,7 @@ export async function show(opts: { planfile: string; format: 'text' | 'json' | '
   else {
     const t = plan.target;
     const header = `zpi show · ${opts.planfile} (plan of ${plan.manifest.file}) → ${t.org.name} (org ${t.org.id}) via ${t.endpointKind} ${t.endpoint}`;
-    out = renderText(plan, { color: io.color, header });
+    out = renderText(plan, { color: io.color, header, full: Boolean(opts.full), fullCommand: `zpi show ${shellWord(opts.planfile)} --full` });
   }
   io.out(out.endsWith('\n') ? out : `${out}\n`);
   return 0;

@@ -29,7 +29,7 @@ describe('executePlan: preflight refusals write nothing', () => {
     const err = await run(swap, p).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toBe(
-      'plan has 1 destructive step(s) (change portal acme-projects → acme-newco); re-run with --allow-destructive',
+      'plan has 1 destructive step (change portal acme-projects → acme-newco); re-run with --allow-destructive',
     );
     expect(p.calls).toEqual([]);
   });
@@ -39,7 +39,7 @@ describe('executePlan: preflight refusals write nothing', () => {
     const plan = makePlan(revokes, { brake: { revoking: 2, withAccess: 3, pct: 66.7, maxPct: 25 } });
     const p = new ScriptedProvider();
     await expect(run(plan, p)).rejects.toThrow(
-      'plan has 2 destructive step(s) (revoking 2 of 3 users with access (67% > 25%)); re-run with --allow-destructive',
+      'plan has 2 destructive steps (revoking 2 of 3 users with access (67% > 25%)); re-run with --allow-destructive',
     );
     expect(p.calls).toEqual([]);
   });

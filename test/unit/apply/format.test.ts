@@ -46,6 +46,22 @@ describe('formatSummary', () => {
     expect(formatSummary(base)).toBe('Apply complete: 3 added, 1 changed, 1 removed.');
   });
 
+  it('separates thousands and agrees in number', () => {
+    expect(formatSummary({ ...base, counts: { added: 2_500, changed: 1, removed: 12_345 } })).toBe(
+      'Apply complete: 2,500 added, 1 changed, 12,345 removed.',
+    );
+    const left = Array.from({ length: 1_003 }, (_, i) => `grant-user:u${i}@x`);
+    const stopped: ApplyResult = { ...base, ok: false, done: ['a'], remaining: left, stopped: { code: 'INTERRUPTED', message: 'interrupted by SIGINT' } };
+    expect(formatSummary(stopped, { steps: Array.from({ length: 1_004 }) } as never)).toBe(
+      'Apply stopped: interrupted by SIGINT. 1 step of 1,004 completed, 1,003 steps left (grant-user:u0@x, grant-user:u1@x, grant-user:u2@x and 1,000 more); ' +
+        'no call was cut short. Run `zpi apply` again to finish the rest.',
+    );
+    const retried: ApplyEvent = {
+      type: 'step_retried', attempt: 2, retries: 1, stepIds: Array.from({ length: 1_001 }, (_, i) => `s${i}`), error: { code: 'X', message: 'y' }, ...ref(),
+    };
+    expect(formatStepLine(retried)).toBe('[3/14] + grant carol@acme.com (and 1,000 more in the same call) … retry 1 after X: y');
+  });
+
   it('names the failed step, its code and what to do', () => {
     const failed = { ...ref({ index: 5, target: 'x' }), code: 'INVALID_DATA', message: 'user x is not active' };
     const r: ApplyResult = { ...base, ok: false, done: ['a', 'b', 'c', 'd'], failed, remaining: ['x', 'y'] };

@@ -16,14 +16,16 @@ describe('renderMarkdown', () => {
       const summary = renderText(p, { color: false }).split('\n').find((l) => l.startsWith('Plan: '));
       expect(md.split('\n')[0]).toBe(`**${summary}**`);
       expect(md).toContain(MARKDOWN_MARKER);
-      expect(md).toMatch(/<details><summary>\d+ steps · .*<\/summary>\n\n```diff\n[\s\S]*\n```\n\n<\/details>/);
+      expect(md).toMatch(/<details><summary>\d+ steps? · .*<\/summary>\n\n```diff\n[\s\S]*\n```\n\n<\/details>/);
       expect(md).not.toContain('\x1b');
     }
   });
 
   it('has a table of effective-access changes', () => {
     const md = renderMarkdown(swapPlan());
-    expect(md).toContain('| User | Before | After | Why |\n|---|---|---|---|\n| frank@acme.com | none | view | granted via profile Standard |');
+    // Losses first; emails and profile names in code spans.
+    expect(md).toContain('| User | Before | After | Why |\n|---|---|---|---|\n| `erin@acme.com` | view,create,edit,delete | none | revoked, had it via profile `Manager` |');
+    expect(md).toContain('| `frank@acme.com` | none | view | granted via profile `Standard` |');
     expect(md).toContain('> **Destructive:** changing portal acme-projects → acme-newco drops every project link: 30 Accounts');
   });
 
@@ -45,12 +47,12 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(p);
     expect(md.length).toBeLessThan(65_000);
     expect(md.length).toBeGreaterThan(55_000); // folding keeps as much as fits
-    expect(md.split('\n')[0]).toBe('**Plan: 2500 to add, 1 to change, 1000 to remove. 0 destructive.**');
-    expect(md).toMatch(/^\| … \d+ more \| \| \| \|$/m);
-    expect(md).toMatch(/^… \d+ more steps \(zpi show PLANFILE lists them all\)$/m);
+    expect(md.split('\n')[0]).toBe('**Plan: 2,500 to add, 1 to change, 1,000 to remove. 0 destructive.**');
+    expect(md).toMatch(/^\| … [\d,]+ more: .+ \| \| \| \|$/m);
+    expect(md).toMatch(/^… [\d,]+ more steps: .+ \(zpi show PLANFILE --full lists them all\)$/m);
     expect(md).toContain(MARKDOWN_MARKER);
     // Both long sections keep a fair share; neither vanishes.
-    const tableRows = md.split('\n').filter((l) => l.startsWith('| someone')).length;
+    const tableRows = md.split('\n').filter((l) => l.startsWith('| `someone')).length;
     const stepRows = md.split('\n').filter((l) => /^[+~-] /.test(l)).length;
     expect(tableRows).toBeGreaterThan(200);
     expect(stepRows).toBeGreaterThan(200);
@@ -61,14 +63,16 @@ describe('renderMarkdown: manual steps (real Zoho)', () => {
   it('carries the Setup instructions of every manual step, folded', () => {
     const p = manualPlan();
     const md = renderMarkdown(p);
-    expect(md).toContain('<details><summary>Setup instructions for the manual steps</summary>');
-    for (const s of p.steps) expect(md).toContain(`**${s.kind} ${s.target}**`);
+    expect(md).toContain('<details><summary>Runbook: 3 Setup screens to visit in Zoho CRM</summary>');
+    expect(md).toContain('**1/3 · Portal: activate with acme-projects**');
+    expect(md).toContain('**3/3 · Manage Users and Permissions: tick 2 users**');
+    for (const s of p.steps) expect(md).toContain(s.kind === 'set-profile-permissions' ? `  - ${s.target}:` : s.target);
     expect(md).toContain('Setup > Apps & Add-ons > Zoho Apps > Zoho Projects');
-    expect(md.indexOf('Setup instructions for the manual steps')).toBeLessThan(md.indexOf(MARKDOWN_MARKER));
+    expect(md.indexOf('Runbook:')).toBeLessThan(md.indexOf(MARKDOWN_MARKER));
   });
 
-  it('has no Setup section when every step has an API', () => {
-    expect(renderMarkdown(changePlan())).not.toContain('Setup instructions for the manual steps');
+  it('has no runbook when every step has an API', () => {
+    expect(renderMarkdown(changePlan())).not.toContain('Runbook:');
   });
 });
 
@@ -80,7 +84,9 @@ describe('renderMarkdown: a large manual plan', () => {
     expect(p.manual).toBe(true);
     const md = renderMarkdown(p);
     expect(md.length).toBeLessThan(65_000);
-    expect(md).toMatch(/^… \d+ more manual steps \(zpi show PLANFILE lists them all\)$/m);
+    // One Setup screen for all 5,000 users, its list cut to fit.
+    expect(md).toContain('Manage Users and Permissions: tick 5,000 users**');
+    expect(md).toMatch(/^- … [\d,]+ more lines of the runbook \(zpi show PLANFILE lists them all\)$/m);
     expect(md.endsWith(`${MARKDOWN_MARKER}\n`)).toBe(true);
   });
 });

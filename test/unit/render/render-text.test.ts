@@ -17,7 +17,7 @@ describe('renderText', () => {
     expect(renderText(changePlan(), plain)).toMatchSnapshot();
   });
 
-  it('renders manual steps with numbered Setup instructions', () => {
+  it('renders manual steps as a runbook, one block per Setup screen', () => {
     expect(renderText(manualPlan(), plain)).toMatchSnapshot();
   });
 
@@ -26,10 +26,12 @@ describe('renderText', () => {
     const manual = { ...p, manual: true, steps: p.steps.map((s) => ({ ...s, manual: true })) };
     const text = renderText(manual, plain);
     expect(text).toMatch(/^-\/\+ portal {2}acme-projects → acme-newco \(manual\) +DESTRUCTIVE$/m);
-    expect(text).toContain('      1. Sign in to Zoho CRM as an administrator.\n      2. Open Setup > Apps & Add-ons > Zoho Apps > Zoho Projects.\n      3. Click Change to replace portal acme-projects.');
+    expect(text).toContain(
+      '  [1/3] Portal: change acme-projects → acme-newco\n    In Zoho CRM, as an administrator: Setup > Apps & Add-ons > Zoho Apps > Zoho Projects.\n    Click Change to replace portal acme-projects.',
+    );
     // In Setup it is the admin's form, not zpi's call.
     expect(text).not.toContain('one call');
-    expect(text).toContain('Apply will walk you through 7 manual Setup steps in Zoho CRM.\n');
+    expect(text).toContain('Apply will walk you through 3 Setup screens in Zoho CRM (7 manual steps).\n');
   });
 
   it('renders a deactivation', () => {
@@ -55,7 +57,7 @@ describe('renderText', () => {
     const lines = renderText(swapPlan(), plain).trimEnd().split('\n');
     expect(lines.slice(-2)).toEqual([
       'Plan: 4 to add, 3 to change, 0 to remove. 1 destructive — apply needs --allow-destructive.',
-      'Apply will make about 3 API calls.',
+      'Apply will make about 3 write calls.',
     ]);
     expect(renderText(swapPlan({ allowDestructive: true }), plain)).toContain(
       'Plan: 4 to add, 3 to change, 0 to remove. 1 destructive.\n',
@@ -86,7 +88,7 @@ describe('renderText', () => {
     const p = plan(desired({ users: emails }), liveOrg({ users: emails, integration: { profilePermissions: { Standard: ['view'] } } }), planCtx());
     const text = renderText(p, plain);
     expect(text).toContain('Effective access: 30 gain.\n');
-    expect(text).toContain('  … and 10 more (zpi plan --format json lists every user)\n');
-    expect(text).toContain('Apply will make about 1 API call.\n');
+    expect(text).toContain('  … and 10 more: 10 gain (zpi plan --full lists every user)\n');
+    expect(text).toContain('Apply will make about 1 write call.\n');
   });
 });
