@@ -7,7 +7,7 @@ import type { Step } from '../model/plan.js';
  * state and options, or null when they are. `zpi apply PLANFILE` runs the fresh steps only when this
  * is null, so nothing written into the file (an added grant, a dropped revoke, a user id swapped
  * under a familiar email, a destructive flag cleared) is ever carried out. Blast radii are left out:
- * link counts change as people work and only inform the reader.
+ * link counts change as people work and only inform the reader; so is the file name in `source`.
  */
 export function compareSteps(saved: readonly unknown[], fresh: readonly Step[]): string | null {
   const counts = saved.length === fresh.length ? '' : ` (the file has ${saved.length} steps, a fresh plan ${fresh.length})`;
@@ -33,8 +33,14 @@ export function compareSteps(saved: readonly unknown[], fresh: readonly Step[]):
 }
 
 function comparable(step: unknown): unknown {
-  if (!isObj(step) || !Object.hasOwn(step, 'blastRadius')) return step;
+  if (!isObj(step)) return step;
   const { blastRadius: _links, ...rest } = step;
+  // The manifest's path is as each run names it (a plan saved as sub/plan.json is applied from sub/):
+  // its bytes are compared by hash already; the line and column are the step's own.
+  if (isObj(rest.source)) {
+    const { file: _file, ...at } = rest.source;
+    rest.source = at;
+  }
   return rest;
 }
 

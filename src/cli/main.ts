@@ -49,7 +49,9 @@ function buildProgram(run: (r: Runner) => void): Command {
       .option('--detailed-exitcode', 'exit 2 when changes are pending (0 none, 1 error)')
       .option('--allow-destructive', 'record approval of destructive steps (portal swap, deactivation, mass revoke)')
       .option('--max-revoke <pct>', 'revoking more than this % of users with access is destructive', floatArg, 25)
-      .option('--diff', 'also print a unified diff of the live state (as a manifest) against the manifest'),
+      .option('--diff', 'also print a unified diff of the live settings against the manifest, both in one canonical form (only managed profiles; comments and order ignored)')
+      .option('--full', 'text output: list every step and every user whose access changes (long lists are otherwise shortened, gains first)')
+      .option('--state <file>', 'the record of what zpi applied (default: X.state.json beside the manifest X.yaml)'),
   )
     .addHelpText('after', '\nExamples:\n  zpi plan --sandbox\n  zpi plan --format markdown --detailed-exitcode --out plan.json')
     .action((opts: Record<string, unknown>) =>
@@ -66,11 +68,55 @@ function buildProgram(run: (r: Runner) => void): Command {
       .option('--allow-destructive', 'allow portal swap, deactivation and mass revokes')
       .option('--max-revoke <pct>', 'revoking more than this % of users with access is destructive', floatArg, 25)
       .option('--lock-timeout <duration>', 'wait this long (e.g. 30s, 2m) for another apply of the same org to finish; default: refuse at once', durationArg, 0)
-      .option('--json', 'print one JSON event per line on stdout'),
+      .option('--json', 'print one JSON event per line on stdout')
+      .option('--state <file>', 'the record of what zpi applied (default: X.state.json beside the manifest X.yaml)'),
   )
     .addHelpText('after', '\nExamples:\n  zpi apply --sandbox --auto-approve\n  zpi apply plan.json')
     .action((planfile: string | undefined, opts: Record<string, unknown>) =>
       run(async (io) => (await import('./commands/apply.js')).applyCommand({ ...opts, planfile } as never, io)),
+    );
+
+  target(
+    program
+      .command('import')
+      .description('start the record for an org configured before zpi (its settings as they are, or as Setup shows them on real Zoho)')
+      .option('-f, --file <file>', 'manifest', 'integration.yaml')
+      .option('--auto-approve', 'on real Zoho: record the manifest as what Setup shows without asking (needed without a terminal)')
+      .option('--lock-timeout <duration>', 'wait this long (e.g. 30s, 2m) for an apply of the same org to finish; default: refuse at once', durationArg, 0)
+      .option('--state <file>', 'the record to write (default: X.state.json beside the manifest X.yaml)'),
+  )
+    .addHelpText('after', '\nExamples:\n  zpi import --sandbox\n  zpi import -f integration.yaml   # real Zoho: confirm the Setup checklist with yes')
+    .action((opts: Record<string, unknown>) =>
+      run(async (io) => (await import('./commands/import.js')).importCommand(opts as never, io)),
+    );
+
+  target(
+    program
+      .command('access')
+      .description('the access review: every CRM user with access to projects, their permissions and their source')
+      .option('-f, --file <file>', 'manifest (for the record beside it and expiry dates)', 'integration.yaml')
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'csv', 'json', 'markdown']).default('text'))
+      .option('--state <file>', 'the record to read on real Zoho (default: X.state.json beside the manifest X.yaml)'),
+  )
+    .addHelpText('after', '\nExamples:\n  zpi access --sandbox\n  zpi access --format csv > access-review.csv')
+    .action((opts: Record<string, unknown>, cmd: Command) =>
+      run(async (io) =>
+        (await import('./commands/access.js')).accessCommand({ ...opts, fileGiven: cmd.getOptionValueSource('file') === 'cli' } as never, io),
+      ),
+    );
+
+  target(
+    program
+      .command('explain')
+      .description("why a user can do what they can on projects: now, after the manifest, and the manifest lines that decide it")
+      .argument('<email>', "the user's email")
+      .option('-f, --file <file>', 'manifest', 'integration.yaml')
+      .option('--json', 'print the explanation as JSON')
+      .option('--state <file>', 'the record (default: X.state.json beside the manifest X.yaml)'),
+  )
+    .addHelpText('after', '\nExample:\n  zpi explain bob@acme.com --sandbox')
+    .action((email: string, opts: Record<string, unknown>) =>
+      run(async (io) => (await import('./commands/explain.js')).explainCommand({ ...opts, email } as never, io)),
     );
 
   program
@@ -79,15 +125,17 @@ function buildProgram(run: (r: Runner) => void): Command {
     .argument('<planfile>', 'a plan saved with `zpi plan --out`')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .addHelpText('after', '\nExample:\n  zpi show plan.json --format markdown')
-    .action((planfile: string, opts: { format: 'text' | 'json' | 'markdown' }) =>
-      run(async (io) => (await import('./commands/show.js')).show({ planfile, format: opts.format }, io)),
+    .option('--full', 'text output: list every step and every user whose access changes (long lists are otherwise shortened, gains first)')
+    .action((planfile: string, opts: { format: 'text' | 'json' | 'markdown'; full?: boolean }) =>
+      run(async (io) => (await import('./commands/show.js')).show({ planfile, format: opts.format, full: Boolean(opts.full) }, io)),
     );
 
   target(
     program
       .command('export')
       .description('write the live integration as a manifest (bootstrap / import)')
-      .option('-o, --output <file>', 'write to this file instead of stdout'),
+      .option('-o, --output <file>', 'write to this file instead of stdout (never over an existing file without --force)')
+      .option('--force', 'let -o overwrite an existing file'),
   )
     .addHelpText('after', '\nExample:\n  zpi export --sandbox -o integration.yaml')
     .action((opts: Record<string, unknown>) =>

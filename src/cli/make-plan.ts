@@ -5,7 +5,9 @@ import type { Plan, PlanOptions } from '../model/plan.js';
 import type { RecordFile } from '../model/record.js';
 import { plan } from '../plan/index.js';
 import { recordSection } from '../record/journal.js';
+import { plural } from '../render/summary-line.js';
 import type { Io } from './io.js';
+import { clockFrom } from './clock.js';
 import { progressBar } from './progress.js';
 import type { OpenTarget } from './target.js';
 
@@ -47,6 +49,7 @@ export async function readAndPlan(
     options,
     liveFingerprint: fingerprints.fingerprint,
     record: recordSection(record, target.kind, live.org.id),
+    now: clockFrom(io.env)().toISOString(),
   };
   let result = plan(desired, live, ctx);
   // Link counts cost a call; only a step that drops links needs them (for its blast radius).
@@ -63,8 +66,8 @@ export async function readAndPlan(
   // The time the reads took (planning is not reading).
   const secs = (readMs / 1000).toFixed(2);
   const readSummary =
-    `Read ${live.users.length} users, ${live.profiles.length} profiles, ${live.portals.length} portals ` +
-    `in ${calls} calls (${secs} s).`;
+    `Read ${plural(live.users.length, 'user')}, ${plural(live.profiles.length, 'profile')}, ${plural(live.portals.length, 'portal')} ` +
+    `in ${plural(calls, 'call')} (${secs} s).`;
   return { plan: result, live, readSummary };
 }
 

@@ -22,6 +22,18 @@ interface StepBase {
   destructive: boolean;
   /** True when Zoho has no API for it: apply prints Setup instructions and asks the admin. */
   manual: boolean;
+  /**
+   * The manifest node that asks for the step (DESIGN §4): the portal, the profile, the user's entry,
+   * for a revoke the `users:` key (or the `expires:` that ended the access), for a deactivation `state:`.
+   */
+  source?: StepSource;
+}
+
+/** A place in the manifest, 1-based. */
+export interface StepSource {
+  file: string;
+  line: number;
+  col: number;
 }
 
 export interface PortalRef {
@@ -98,6 +110,8 @@ export interface RevokeUserStep extends StepBase {
   /** Effective permissions the user had. */
   before: Permission[];
   after: null;
+  /** The user is still listed, but their `expires` day (YYYY-MM-DD, UTC) is over. */
+  expired?: string;
   /** Why the user had `before` (profile or per-user override), for people reading the plan. */
   reason?: AccessReason;
 }
@@ -125,6 +139,8 @@ export interface AccessChange {
   change: 'gains' | 'escalated' | 'reduced' | 'loses' | 'changed';
   beforeReason: AccessReason;
   afterReason: AccessReason;
+  /** The user loses access because their `expires` day (YYYY-MM-DD) is over. */
+  expired?: string;
 }
 
 /**
@@ -162,7 +178,11 @@ export const PLAN_FORMAT_VERSION = 1;
 
 export interface Plan {
   formatVersion: typeof PLAN_FORMAT_VERSION;
-  manifest: { file: string; hash: string };
+  /**
+   * The manifest as the plan's command named it, its hash, and (a plan saved with --out) its path
+   * relative to the plan file's directory, so the plan can be applied from another directory.
+   */
+  manifest: { file: string; hash: string; fromPlan?: string };
   target: PlanTarget;
   /** Stable hash of the live state the plan was computed from (see fingerprint()). */
   liveFingerprint: string;

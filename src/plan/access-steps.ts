@@ -4,6 +4,7 @@ import type { AccessChange, GrantUserStep, RevokeUserStep, SetProfilePermissions
 import { normalizePermissions, permissionMask, permissionsOfMask, samePermissions, type Permission } from '../model/permissions.js';
 import { compareText, emailOf, pushAccessChange, reasonOf, type AccessIndex, type PlanUser } from './effective-access.js';
 import { own, type IntegrationState } from './integration-state.js';
+import type { StepSources } from './step-sources.js';
 
 export interface AccessSteps {
   revokes: RevokeUserStep[];
@@ -53,6 +54,7 @@ export function planAccessSteps(
   states: PlanStates,
   users: ReadonlyMap<string, PlanUser>,
   manual: boolean,
+  sources: StepSources,
 ): AccessSteps & { access: AccessChange[] } {
   const { before, beforeIndex, base, baseIndex, target, targetIndex } = states;
   // Steps are whole object literals, never `{...common, …}`: V8 makes a spread followed by more keys
@@ -75,6 +77,7 @@ export function planAccessSteps(
       profile: { id: profileIds.get(name) ?? '', name },
       before: have ? normalizePermissions(have) : null,
       after: normalizePermissions(want),
+      source: sources.profile(name),
     });
   }
 
@@ -107,6 +110,7 @@ export function planAccessSteps(
           before: null,
           after: permissionsOfMask(want),
           reason: reasonOf(want, profile),
+          source: sources.user(email),
         });
       } else {
         const haveOverride = own(base.userPermissions, id);
@@ -126,11 +130,13 @@ export function planAccessSteps(
             before: copyOrNull(haveOverride),
             after: copyOrNull(wantOverride),
             effective: { before: permissionsOfMask(from), after: permissionsOfMask(want), reason: reasonOf(want, profile) },
+            source: sources.user(email),
           });
         }
       }
     } else if (baseIndex.users.has(id)) {
       const had = baseIndex.of(id, profile);
+      const { source, expired } = sources.revoke(email);
       revokes.push({
         destructive: false,
         manual,
@@ -142,9 +148,11 @@ export function planAccessSteps(
         before: permissionsOfMask(had),
         after: null,
         reason: reasonOf(had, profile),
+        source,
+        ...(expired !== undefined && { expired }),
       });
     }
-    pushAccessChange(beforeIndex.of(id, profile), want, email, profile, ranked);
+    pushAccessChange(beforeIndex.of(id, profile), want, email, profile, ranked, sources.revoke(email).expired);
   }
   return { revokes, overrides, profiles, grants, overrideRemovals, access: ranked[0].concat(ranked[1]) };
 }

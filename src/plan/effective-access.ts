@@ -154,17 +154,27 @@ function accessChange(before: AccessIndex, after: AccessIndex, id: string, user:
 }
 
 /** Adds the user's change, if any, to its rank: escalations (0) or reductions (1). */
-export function pushAccessChange(b: number, a: number, email: string, profile: string | undefined, ranked: [AccessChange[], AccessChange[]]): void {
+export function pushAccessChange(
+  b: number,
+  a: number,
+  email: string,
+  profile: string | undefined,
+  ranked: [AccessChange[], AccessChange[]],
+  expired?: string,
+): void {
   const change = classifyMasks(mask(b), mask(a));
   if (!change) return;
-  ranked[RANK[change]].push({
+  const entry: AccessChange = {
     email,
     before: permissionsOfMask(b),
     after: permissionsOfMask(a),
     change,
     beforeReason: reasonOf(b, profile),
     afterReason: reasonOf(a, profile),
-  });
+  };
+  // Only a user who loses access because their `expires` day is over.
+  if (expired !== undefined && change === 'loses') entry.expired = expired;
+  ranked[RANK[change]].push(entry);
 }
 
 const byEmail = (x: { email: string }, y: { email: string }): number => compareText(x.email, y.email);

@@ -11,6 +11,8 @@ import { AccessIndex, accessChanges } from './effective-access.js';
 import { desiredState, liveState } from './integration-state.js';
 import { planPortalSteps } from './portal-steps.js';
 import { markUndone, reconcileRecord } from './reconcile-record.js';
+import { applyExpiry } from './expiry.js';
+import { stepSources } from './step-sources.js';
 import { estimateApiCalls, summarize } from './summarize-plan.js';
 
 // Real Zoho publishes no API for the integration's settings (WIRE.md §B): the state is unknown.
@@ -34,6 +36,8 @@ export interface PlanContext {
    * the state plan diffs against; elsewhere the live settings are compared with it to tell drift.
    */
   record?: RecordSection;
+  /** The time of the run (ISO 8601), for `expires`: a user whose day is over counts as not listed. */
+  now?: string;
 }
 
 /**
@@ -45,7 +49,9 @@ export interface PlanContext {
  * Linear in the number of users apart from sorting by email (Maps and Sets keyed by id and email,
  * permission sets compared as bit masks), so 100,000 users plan in tens of milliseconds.
  */
-export function plan(desired: Desired, read: Live, ctx: PlanContext): Plan {
+export function plan(given: Desired, read: Live, ctx: PlanContext): Plan {
+  const expiry = applyExpiry(given, ctx.now);
+  const desired = expiry.desired;
   // Real Zoho: the record stands in for the settings nobody can read.
   const reconciled = reconcileRecord(read, ctx.record);
   const live = reconciled.integration === read.integration ? read : { ...read, integration: reconciled.integration };
@@ -66,7 +72,7 @@ export function plan(desired: Desired, read: Live, ctx: PlanContext): Plan {
   if (desired.state === 'active') {
     const baseIndex = portal.base === before ? beforeIndex : AccessIndex.of(portal.base);
     const states = { before, beforeIndex, base: portal.base, baseIndex, target: after, targetIndex: afterIndex };
-    const planned = planAccessSteps(desired, live, states, users, manual);
+    const planned = planAccessSteps(desired, live, states, users, manual, stepSources(desired, expiry.expired));
     brake = computeBrake(planned.revokes.length, before.users.size, ctx.options.maxRevokePct);
     if (brake) for (const r of planned.revokes) r.destructive = true;
     // concat, not push(...list): a spread of 100,000 arguments overflows the stack.
@@ -75,7 +81,7 @@ export function plan(desired: Desired, read: Live, ctx: PlanContext): Plan {
   } else {
     access = accessChanges(beforeIndex, afterIndex, users);
   }
-  const warnings = [...desired.warnings, ...emptyGrantWarnings(desired, steps)];
+  const warnings = [...desired.warnings, ...expiry.notices, ...emptyGrantWarnings(desired, steps)];
 
   return {
     formatVersion: PLAN_FORMAT_VERSION,

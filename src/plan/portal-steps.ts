@@ -1,6 +1,6 @@
-import type { Desired } from '../model/desired.js';
+import type { Desired, SourcePos } from '../model/desired.js';
 import type { Live, LivePortal } from '../model/live.js';
-import type { Step } from '../model/plan.js';
+import type { Step, StepSource } from '../model/plan.js';
 import { computeBlastRadius } from './compute-blast-radius.js';
 import { associatedPortal, EMPTY_STATE, liveState, type IntegrationState } from './integration-state.js';
 
@@ -25,6 +25,7 @@ export function planPortalSteps(
   const associated = associatedPortal(live.integration);
   const blastRadius = computeBlastRadius(live);
   const common = { destructive: false, manual };
+  const at = (pos: SourcePos): StepSource => ({ file: desired.file, line: pos.line, col: pos.col });
 
   if (desired.state === 'deactivated') {
     // Unreadable settings and no record (real Zoho): zpi cannot tell whether it is active, so the admin
@@ -40,6 +41,7 @@ export function planPortalSteps(
       destructive: true,
       before: { portal: associated && { id: associated.id, name: associated.name } },
       after: null,
+      source: at(desired.statePos),
       ...(blastRadius && { blastRadius }),
     };
     return { steps: [step], base: EMPTY_STATE };
@@ -63,6 +65,7 @@ export function planPortalSteps(
       destructive: true,
       before: { portal: { id: associated.id, name: associated.name } },
       after,
+      ...(desired.portal && { source: at(desired.portal.pos) }),
       ...(blastRadius && { blastRadius }),
     };
     return { steps: [step], base: EMPTY_STATE };
@@ -75,6 +78,7 @@ export function planPortalSteps(
     target: portal.name,
     before: { portal: null },
     after,
+    ...(desired.portal && { source: at(desired.portal.pos) }),
   };
   return { steps: [step], base: EMPTY_STATE };
 }

@@ -4,7 +4,7 @@
  * missing or wrong ZSC key) and the output contracts (progress lines on stderr, `--json` events on
  * stdout). Every refusal leaves the org byte-identical. Destructive changes: apply-destructive.test.ts.
  */
-import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2e, ROOT, secretSeed, type E2E } from './harness.js';
@@ -232,5 +232,19 @@ describe('saved plans, stale plans, events', () => {
     expect(noop.code).toBe(0);
     const last = noop.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string });
     expect(last.map((e) => e.type)).toEqual(['summary']);
+  });
+
+  it('a plan saved as sub/plan.json from the parent directory applies from sub/ (the manifest is found from the plan)', async () => {
+    mkdirSync(join(t.dir, 'sub'), { recursive: true });
+    // (Last in this group: it changes the manifest and the org.)
+    writeFileSync(join(t.dir, 'integration.yaml'), readFileSync(ex('add-users'), 'utf8'));
+    const saved = await t.run(['plan', '--out', 'sub/plan.json']);
+    expect(saved.code, saved.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(t.dir, 'sub', 'plan.json'), 'utf8')).manifest).toMatchObject({ file: 'integration.yaml', fromPlan: '../integration.yaml' });
+    const r = await t.run(['apply', 'plan.json'], { cwd: join(t.dir, 'sub') });
+    expect(r.code, r.stderr).toBe(0);
+    // The record is kept beside the manifest, wherever apply ran.
+    expect(existsSync(join(t.dir, 'integration.state.json'))).toBe(true);
+    expect(existsSync(join(t.dir, 'sub', 'integration.state.json'))).toBe(false);
   });
 });

@@ -25,10 +25,11 @@ describe('manual mode (zoho-only sandbox)', () => {
     expect(r.code, r.stderr).toBe(2);
     expect(r.stdout).toMatch(/^ {2}\+ portal +acme-projects \(manual\)$/m);
     expect(r.stdout).toMatch(/^ {2}\+ grant +alice@acme\.com .*\(manual\)$/m);
-    expect(r.stdout).toContain('      1. Sign in to Zoho CRM as an administrator.\n      2. Open Setup > Apps & Add-ons > Zoho Apps > Zoho Projects.\n');
+    expect(r.stdout).toContain('  [1/3] Portal: activate with acme-projects\n    In Zoho CRM, as an administrator: Setup > Apps & Add-ons > Zoho Apps > Zoho Projects.\n');
+    expect(r.stdout).toMatch(/^ {2}\[3\/3\] Manage Users and Permissions: tick 5 users$/m);
     expect(r.stdout).toContain('enter the ZSC key (its value is in $ZPI_ZSC_KEY) and the email address it belongs to, owner@acme.com.');
     expect(r.stdout).toContain("Zoho publishes no API for the integration's settings");
-    expect(r.stdout).toContain('Apply will walk you through 6 manual Setup steps in Zoho CRM.');
+    expect(r.stdout).toContain('Apply will walk you through 3 Setup screens in Zoho CRM (10 manual steps).');
     expect(r.stdout).not.toContain(SECRETS.zsc7001);
     const json = JSON.parse((await t.run(['plan', '--format', 'json'])).stdout);
     expect(json.manual).toBe(true);
@@ -46,8 +47,8 @@ describe('manual mode (zoho-only sandbox)', () => {
       expect(r.code).toBe(1);
       expect(r.stderr).not.toContain('internal error');
       expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(
-        'Apply stopped before manual step [1/6] portal acme-projects: Zoho has no API for it, so an administrator must do it in Zoho CRM Setup, ' +
-          'and without a terminal zpi cannot ask whether it is done. 0 steps of 6 completed; do it (`zpi plan` prints the Setup instructions), ' +
+        'Apply stopped before manual step [1/10] portal acme-projects: Zoho has no API for it, so an administrator must do it in Zoho CRM Setup, ' +
+          'and without a terminal zpi cannot ask whether it is done. 0 steps of 10 completed; do it (`zpi plan` prints the Setup instructions), ' +
           'then run `zpi apply` again to finish the rest.',
       );
       expect(stateBytes(t).equals(state)).toBe(true);
@@ -65,18 +66,18 @@ describe('manual mode (zoho-only sandbox)', () => {
       ok: false,
       done: [],
       stoppedAtManual: 'associate-portal:acme-projects',
-      manualStop: { reason: 'cannot-confirm', index: 1, total: 6 },
+      manualStop: { reason: 'cannot-confirm', index: 1, total: 10 },
     });
     expect(stateBytes(t).equals(state)).toBe(true);
   });
 
-  it.skipIf(!hasScript)('on a terminal, apply shows each manual step and waits for "done"', async () => {
-    // Typed ahead: the answers are kept until each question comes. Four steps done, then no more.
-    const tty = await runOnTty(t, ['apply'], { input: 'yes\ndone\ndone\ndone\ndone\nnot yet\n', env: { NO_COLOR: '1' } });
-    expect(tty.screen).toContain('Manual step: associate-portal:acme-projects (Zoho has no API for it). In Zoho CRM:');
-    expect(tty.screen).toMatch(/\[1\/6\] \+ portal acme-projects … done \(confirmed by the administrator\)/);
-    expect(tty.screen).toMatch(/\[4\/6\] ~ profile Standard … done \(confirmed by the administrator\)/);
-    expect(tty.screen).toContain('Apply stopped at manual step [5/6] grant alice@acme.com: not confirmed as done. 4 steps of 6 completed;');
+  it.skipIf(!hasScript)('on a terminal, apply shows one Setup screen at a time and waits for "done"', async () => {
+    // Typed ahead: the answers are kept until each question comes. Two screens done, then no more.
+    const tty = await runOnTty(t, ['apply'], { input: 'yes\ndone\ndone\nnot yet\n', env: { NO_COLOR: '1' } });
+    expect(tty.screen).toContain('Setup [1/3] Portal: activate with acme-projects (Zoho has no API for it):');
+    expect(tty.screen).toContain('[1/3] Portal: activate with acme-projects … done (confirmed by the administrator; recorded)');
+    expect(tty.screen).toContain('[2/3] Profile permissions: 4 profiles … done (confirmed by the administrator; recorded)');
+    expect(tty.screen).toContain('Apply stopped at manual step [6–10/10] grant alice@acme.com and 4 more on the same Setup screen: not confirmed as done. 5 steps of 10 completed;');
     expect(tty.screen).not.toContain('internal error');
     expect(tty.code).toBe(1);
     expect(stateBytes(t).equals(state)).toBe(true);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2e, type E2E } from './harness.js';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { e2e, ROOT, type E2E } from './harness.js';
 
 describe('zpi end to end (built CLI against the sandbox)', () => {
   let t: E2E;
@@ -11,7 +13,9 @@ describe('zpi end to end (built CLI against the sandbox)', () => {
   });
 
   it('plans, applies, and then has nothing left to do', async () => {
-    const manifest = `${process.cwd()}/integration.yaml`;
+    // A copy: apply keeps its record beside the manifest, and the repository stays clean.
+    const manifest = join(t.dir, 'integration.yaml');
+    copyFileSync(join(ROOT, 'integration.yaml'), manifest);
     const plan = await t.run(['plan', '-f', manifest, '--detailed-exitcode']);
     expect(plan.stderr).toBe('');
     expect(plan.code).toBe(2);

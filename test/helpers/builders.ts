@@ -153,6 +153,8 @@ export function desired(spec: DesiredSpec = {}): Desired {
     profiles: Object.fromEntries(
       profileNames.map((name, i) => [name, { permissions: spec.profiles?.[name] ?? [], pos: at(10 + i, 3) }]),
     ),
+    // The `users:` key, on the line above the first user.
+    usersPos: at(10 + profileNames.length, 1),
     users: (spec.users ?? []).map((u, i) => {
       const s = typeof u === 'string' ? { email: u } : u;
       return { email: s.email, ...(s.permissions && { permissions: s.permissions }), pos: at(11 + profileNames.length + i, 5) };

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { acquireLock, executePlan, formatStepLine, formatSummary, type ApplyEvent, type ApplyLock } from '../../apply/index.js';
 import { compareSteps } from '../../apply/compare-steps.js';
 import { preflight } from '../../apply/preflight.js';
@@ -38,7 +40,7 @@ export async function applyCommand(opts: ApplyCommandOptions, io: Io): Promise<n
   // With --json, stdout carries only events; everything for people goes to stderr.
   const show = opts.json ? io.err : io.out;
   const saved = opts.planfile ? readSavedPlan(opts.planfile) : undefined;
-  const desired = loadManifest(saved ? savedManifestPath(saved, io) : opts.file);
+  const desired = loadManifest(saved && opts.planfile ? savedManifestPath(saved, opts.planfile, io) : opts.file);
   // Without a plan file the rendered plan carries the manifest's warnings (plan.warnings).
   if (saved) for (const w of desired.warnings) io.err(`warning: ${w}\n`);
   if (saved && desired.hash !== saved.manifest.hash) {
@@ -146,8 +148,13 @@ export async function applyCommand(opts: ApplyCommandOptions, io: Io): Promise<n
 }
 
 /** Where a saved plan's manifest is: a plan made with `-f -` checks the manifest piped in again. */
-function savedManifestPath(saved: Plan, io: Io): string {
-  if (saved.manifest.file !== displayName('-')) return saved.manifest.file;
+function savedManifestPath(saved: Plan, planfile: string, io: Io): string {
+  if (saved.manifest.file !== displayName('-')) {
+    // Found from the plan file's directory when the plan says where (it was saved with --out), so a
+    // plan saved as sub/plan.json from the parent directory applies from sub/ too.
+    const near = saved.manifest.fromPlan === undefined ? undefined : resolve(dirname(resolve(io.cwd, planfile)), saved.manifest.fromPlan);
+    return near && existsSync(near) ? relative(io.cwd, near) || near : saved.manifest.file;
+  }
   if (io.interactive) {
     throw new UserError('this plan was made from a manifest on standard input: pipe the same manifest in again (zpi apply PLANFILE < integration.yaml)');
   }

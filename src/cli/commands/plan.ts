@@ -1,15 +1,18 @@
-import { resolve } from 'node:path';
-import { decodeSource } from '../../manifest/decode-source.js';
-import { loadManifest } from '../../manifest/load-manifest.js';
-import { liveToManifest } from '../../manifest/export-manifest.js';
-import { readSource } from '../../manifest/read-source.js';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { displayName, loadManifest } from '../../manifest/load-manifest.js';
+import { reconcileRecord } from '../../plan/reconcile-record.js';
+import { recordSection } from '../../record/journal.js';
+import { readRecord, recordPathFor } from '../../record/record-file.js';
 import { escapeControls, UserError } from '../../model/errors.js';
 import { redactSecrets, secretRedactor } from '../../provider/redactor.js';
-import { renderJson, renderManifestDiff, renderMarkdown, renderText } from '../../render/index.js';
+import { renderJson, renderMarkdown, renderText } from '../../render/index.js';
+import { diffSection, renderManifestDiff } from '../../render/render-diff.js';
+import { clockFrom } from '../clock.js';
 import type { Io } from '../io.js';
 import { planHeader, readAndPlan } from '../make-plan.js';
 import { openTarget, type TargetFlags } from '../target.js';
 import { checkOutputPath, writeOutputFile } from '../write-output.js';
+import { shellWord } from './show.js';
 
 export interface PlanCommandOptions extends TargetFlags {
   file: string;
@@ -19,6 +22,21 @@ export interface PlanCommandOptions extends TargetFlags {
   allowDestructive?: boolean;
   maxRevoke: number;
   diff?: boolean;
+  /** Text output: every step and every access row, nothing shortened. */
+  full?: boolean;
+  /** The record (DESIGN §5a); default X.state.json beside the manifest X.yaml. */
+  state?: string;
+}
+
+/** The command that applies the saved plan against the same target: the target flags used here, then the file. */
+function applyCommandLine(opts: PlanCommandOptions): string {
+  const words = ['zpi', 'apply'];
+  if (opts.sandbox) words.push('--sandbox');
+  if (opts.endpoint) words.push('--endpoint', shellWord(opts.endpoint));
+  if (opts.insecureHttp) words.push('--insecure-http');
+  if (opts.state) words.push('--state', shellWord(opts.state));
+  words.push(shellWord(opts.out ?? ''));
+  return words.join(' ');
 }
 
 /** Writes a file only its owner can read (plans name users and the org). */
@@ -26,7 +44,10 @@ export function writePrivate(path: string, text: string): void {
   writeOutputFile(path, text, 0o600);
 }
 
-/** `zpi plan`: 0 success, 1 error, 2 with --detailed-exitcode when changes are pending. */
+/**
+ * `zpi plan`: 0 success, 1 error; with --detailed-exitcode 2 when changes are pending, 3 when some of
+ * them undo drift (settings changed outside zpi since the record).
+ */
 export async function planCommand(opts: PlanCommandOptions, io: Io): Promise<number> {
   // Manifest warnings are part of the plan (plan.warnings) and rendered with it.
   if (opts.out && resolve(io.cwd, opts.out) === resolve(io.cwd, opts.file)) {
@@ -39,29 +60,29 @@ export async function planCommand(opts: PlanCommandOptions, io: Io): Promise<num
   const target = await openTarget(opts, io, desired.dc);
   try {
     const options = { allowDestructive: Boolean(opts.allowDestructive), maxRevokePct: opts.maxRevoke };
-    const { plan, live, readSummary } = await readAndPlan(desired, target, options, io);
+    const recordFile = recordPathFor(desired.file, opts.state);
+    const record = recordFile ? readRecord(recordFile) : undefined;
+    const { plan, live, readSummary } = await readAndPlan(desired, target, options, io, undefined, record);
+    // --diff: the live settings against the manifest's, both in canonical form (render-diff.ts).
+    // On real Zoho the settings come from the record, as the plan's do.
+    const current = live.integration ? live : { ...live, integration: reconcileRecord(live, recordSection(record, target.kind, live.org.id)).integration };
+    const diff = opts.diff ? renderManifestDiff(current, desired, { now: clockFrom(io.env)() }) : undefined;
     let output: string;
-    if (opts.format === 'json') output = renderJson(plan);
+    if (opts.format === 'json') output = renderJson(plan, diff === undefined ? {} : { diff });
     else if (opts.format === 'markdown') output = renderMarkdown(plan);
-    else output = renderText(plan, { color: io.color, header: planHeader('plan', desired, plan), readSummary });
-    if (opts.diff && opts.format !== 'json') {
-      // Read as loadManifest read it: stdin once (readSource keeps its bytes), UTF-16 decoded.
-      const source = readSource(opts.file);
-      const decoded = 'bytes' in source ? decodeSource(source.bytes) : source;
-      if ('error' in decoded) throw new UserError(`cannot read ${escapeControls(desired.file)} again for --diff: ${decoded.error}`);
-      // Lines of the manifest file and of Zoho's names: escaped, one printed line each.
-      const patch = renderManifestDiff(liveToManifest(live), decoded.text, desired.file).split('\n').map(escapeControls).join('\n');
-      output += opts.format === 'markdown' ? `\n\`\`\`diff\n${patch}\`\`\`\n` : `\n${patch}`;
-    }
+    else output = renderText(plan, { color: io.color, header: planHeader('plan', desired, plan), readSummary, full: Boolean(opts.full) });
+    if (diff !== undefined && opts.format !== 'json') output += diffSection(diff, opts.format, desired.file);
     // A key pasted where a name or email goes would be printed with it: masked like in every message.
     const shown = redactSecrets(output);
     io.out(shown.endsWith('\n') ? shown : `${shown}\n`);
     if (opts.out) {
-      writePrivate(opts.out, renderJson(plan));
-      const out = escapeControls(opts.out);
-      io.err(`Saved the plan to ${out}; apply it with: zpi apply ${out}\n`);
+      // Where the manifest is seen from the plan file: `zpi apply sub/plan.json` works from anywhere.
+      const fromPlan = desired.file === displayName('-') ? undefined : relative(dirname(resolve(io.cwd, opts.out)), resolve(io.cwd, opts.file)).split(sep).join('/');
+      writePrivate(opts.out, renderJson(fromPlan === undefined ? plan : { ...plan, manifest: { ...plan.manifest, fromPlan } }));
+      io.err(`Saved the plan to ${escapeControls(opts.out)}; apply it with: ${applyCommandLine(opts)}\n`);
     }
-    return opts.detailedExitcode && plan.steps.length > 0 ? 2 : 0;
+    if (!opts.detailedExitcode || plan.steps.length === 0) return 0;
+    return (plan.drift ?? []).some((d) => d.undone) ? 3 : 2;
   } finally {
     await target.close();
   }

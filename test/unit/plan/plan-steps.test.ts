@@ -101,22 +101,26 @@ describe('plan: step kinds and order', () => {
       id: 'set-profile-permissions:Standard', kind: 'set-profile-permissions', action: 'update', target: 'Standard',
       destructive: false, manual: false, profile: { id: '101', name: 'Standard' },
       before: ['view', 'create', 'edit'], after: ['view'],
+      source: { file: 'integration.yaml', line: 10, col: 3 }, // the profile's line
     });
     expect(grant).toEqual({
       id: 'grant-user:alice@acme.com', kind: 'grant-user', action: 'create', target: 'alice@acme.com',
       destructive: false, manual: false, user: { id: 'u-alice', email: 'alice@acme.com' }, override: null,
       before: null, after: ['view'], reason: { kind: 'profile', profile: 'Standard' },
+      source: { file: 'integration.yaml', line: 12, col: 5 }, // alice's entry
     });
     expect(user).toEqual({
       id: 'set-user-permissions:bob@acme.com', kind: 'set-user-permissions', action: 'update', target: 'bob@acme.com',
       destructive: false, manual: false, user: { id: 'u-bob', email: 'bob@acme.com' },
       before: ['view', 'create'], after: ['view', 'create', 'edit'],
       effective: { before: ['view', 'create'], after: ['view', 'create', 'edit'], reason: { kind: 'override' } },
+      source: { file: 'integration.yaml', line: 13, col: 5 }, // bob's entry
     });
     expect(revoke).toEqual({
       id: 'revoke-user:erin@acme.com', kind: 'revoke-user', action: 'delete', target: 'erin@acme.com',
       destructive: false, manual: false, user: { id: 'u-erin', email: 'erin@acme.com' },
       before: ALL, after: null, reason: { kind: 'profile', profile: 'Manager' },
+      source: { file: 'integration.yaml', line: 11, col: 1 }, // the users: key erin is not listed under
     });
   });
 
@@ -167,6 +171,7 @@ describe('plan: step kinds and order', () => {
       destructive: true, manual: false, blastRadius: links,
       before: { portal: { id: '7001', name: 'acme-projects' } },
       after: { portal: { id: '7002', name: 'acme-newco' }, zscEmail: 'newco@acme.com', zscKeyVar: 'ZPI_ZSC_KEY' },
+      source: { file: 'integration.yaml', line: 5, col: 1 },
     });
     expect(p.steps[1]).toMatchObject({ before: null, after: ['view'] });
     // As in DESIGN §9: the portal replace is one change.
@@ -183,7 +188,7 @@ describe('plan: step kinds and order', () => {
       {
         id: 'deactivate:acme-projects', kind: 'deactivate', action: 'delete', target: 'acme-projects',
         destructive: true, manual: false, before: { portal: { id: '7001', name: 'acme-projects' } }, after: null,
-        blastRadius: links,
+        blastRadius: links, source: { file: 'integration.yaml', line: 4, col: 8 },
       },
     ]);
     expect(p.summary).toEqual({ add: 0, change: 0, remove: 1, destructive: 1 });
