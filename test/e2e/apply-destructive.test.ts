@@ -57,8 +57,8 @@ describe('destructive changes', () => {
     expect(orgView(t)).toMatchObject({
       status: 'active',
       portal: '7002',
-      users: ['alice', 'bob', 'carol', 'dave', 'frank'].map((n) => `${n}@acme.com`),
-      overrides: { 'bob@acme.com': ['view'] },
+      users: ['alice', 'carol', 'erin', 'grace', 'heidi'].map((n) => `${n}@acme.com`),
+      overrides: { 'grace@acme.com': ['view'] },
       links: { Accounts: 0, Contacts: 0, Deals: 0 },
     });
     await expectConverged(t, 'swap.yaml', { ZPI_ZSC_KEY: SECRETS.zsc7002 });

@@ -43,10 +43,10 @@ describe('first setup, then the everyday changes', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     const failed = r.stderr.split('\n').filter((l) => l.includes('INVALID_ZSC_KEY'));
-    expect(failed[0]).toMatch(/^\[1\/6\] \+ portal acme-projects … failed: INVALID_ZSC_KEY: .*the ZSC key and email do not match the owner of portal acme-projects/);
+    expect(failed[0]).toMatch(/^\[1\/10\] \+ portal acme-projects … failed: INVALID_ZSC_KEY: .*the ZSC key and email do not match the owner of portal acme-projects/);
     expect(failed[0]).toContain('check that $ZPI_ZSC_KEY holds the ZSC key of portal acme-projects and that owner@acme.com is the email it belongs to');
     expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(
-      /^Apply failed at step \[1\/6\] portal acme-projects: INVALID_ZSC_KEY: .*0 steps of 6 completed; run `zpi apply` again to finish the rest\.$/,
+      /^Apply failed at step \[1\/10\] portal acme-projects: INVALID_ZSC_KEY: .*0 steps of 10 completed; run `zpi apply` again to finish the rest\.$/,
     );
     expect(r.stderr + r.stdout).not.toContain('S3CRET-not-the-key-000');
     expect(stateBytes(t).equals(before)).toBe(true);
@@ -66,20 +66,24 @@ describe('first setup, then the everyday changes', () => {
     const r = await t.run(['apply', '--auto-approve']);
     expect(r.code, r.stderr).toBe(0);
     expect(progressLines(r.stderr)).toEqual([
-      expect.stringMatching(/^\[1\/6\] \+ portal acme-projects … ok \(\d+\.\d s\)$/),
-      expect.stringMatching(/^\[2\/6\] ~ profile Administrator … ok/),
-      expect.stringMatching(/^\[3\/6\] ~ profile Manager … ok/),
-      expect.stringMatching(/^\[4\/6\] ~ profile Standard … ok/),
-      expect.stringMatching(/^\[5\/6\] \+ grant alice@acme\.com … ok/),
-      expect.stringMatching(/^\[6\/6\] \+ grant bob@acme\.com … ok/),
+      expect.stringMatching(/^\[1\/10\] \+ portal acme-projects … ok \(\d+\.\d s\)$/),
+      expect.stringMatching(/^\[2\/10\] ~ profile Administrator … ok/),
+      expect.stringMatching(/^\[3\/10\] ~ profile Manager … ok/),
+      expect.stringMatching(/^\[4\/10\] ~ profile Sales Rep … ok/),
+      expect.stringMatching(/^\[5\/10\] ~ profile Standard … ok/),
+      expect.stringMatching(/^\[6\/10\] \+ grant alice@acme\.com … ok/),
+      expect.stringMatching(/^\[7\/10\] \+ grant carol@acme\.com … ok/),
+      expect.stringMatching(/^\[8\/10\] \+ grant erin@acme\.com … ok/),
+      expect.stringMatching(/^\[9\/10\] \+ grant grace@acme\.com … ok/),
+      expect.stringMatching(/^\[10\/10\] \+ grant heidi@acme\.com … ok/),
     ]);
-    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('Apply complete: 3 added, 3 changed, 0 removed.');
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('Apply complete: 6 added, 4 changed, 0 removed.');
     expect(orgView(t)).toMatchObject({
       status: 'active',
       portal: '7001',
-      users: ['alice@acme.com', 'bob@acme.com'],
-      profiles: { Administrator: ALL, Manager: perms('view', 'create', 'edit'), Standard: perms('view', 'create') },
-      overrides: {},
+      users: ['alice', 'carol', 'erin', 'grace', 'heidi'].map((n) => `${n}@acme.com`),
+      profiles: { Administrator: ALL, Manager: perms('view', 'create', 'edit'), 'Sales Rep': ['view'], Standard: perms('view', 'create') },
+      overrides: { 'grace@acme.com': ['view'] },
     });
   });
 
@@ -97,12 +101,17 @@ describe('first setup, then the everyday changes', () => {
     copyFileSync(ex('add-users'), join(t.dir, 'integration.yaml'));
     const r = await t.run(['apply', '--auto-approve']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^ {2}\+ grant +erin@acme\.com/m);
+    // The three new hires and nothing else.
+    expect(progressLines(r.stderr)).toEqual([
+      expect.stringMatching(/^\[1\/3\] \+ grant bob@acme\.com … ok/),
+      expect.stringMatching(/^\[2\/3\] \+ grant dave@acme\.com … ok/),
+      expect.stringMatching(/^\[3\/3\] \+ grant frank@acme\.com … ok/),
+    ]);
     expect(orgView(t).users).toEqual(
       ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'].map((n) => `${n}@acme.com`),
     );
-    // carol had an override the manifest does not declare: it goes (she keeps her profile's permissions).
-    expect(orgView(t).overrides).toEqual({ 'bob@acme.com': ['view'] });
+    // grace keeps the override both manifests declare; the new hires get their profile's permissions.
+    expect(orgView(t).overrides).toEqual({ 'grace@acme.com': ['view'] });
     await expectConverged(t, 'integration.yaml');
   });
 
@@ -117,25 +126,25 @@ describe('first setup, then the everyday changes', () => {
   });
 
   it('changes profile permissions', async () => {
-    const manifest = readFileSync(join(t.dir, 'integration.yaml'), 'utf8').replace('Standard: [view, create, edit]', 'Standard: [view]');
+    const manifest = readFileSync(join(t.dir, 'integration.yaml'), 'utf8').replace('Standard: [view, create]', 'Standard: [view]');
     writeFileSync(join(t.dir, 'integration.yaml'), manifest);
     const r = await t.run(['apply', '--auto-approve']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^ {2}~ profile Standard +view,create,edit → view$/m);
+    expect(r.stdout).toMatch(/^ {2}~ profile Standard +view,create → view$/m);
     expect(orgView(t).profiles.Standard).toEqual(['view']);
     await expectConverged(t, 'integration.yaml');
   });
 
   it('sets and removes per-user overrides', async () => {
     copyFileSync(ex('per-user-overrides'), join(t.dir, 'integration.yaml'));
-    // It also revokes erin, frank and grace: 3 of 7 (43%) is over the default brake.
-    const r = await t.run(['apply', '--auto-approve', '--max-revoke', '50']);
+    // It also revokes frank and grants heidi (removed above) and judy: 1 revoke of 7 is under the default brake.
+    const r = await t.run(['apply', '--auto-approve']);
     expect(r.code, r.stderr).toBe(0);
     const org = orgView(t);
-    expect(org.users).toEqual(['alice', 'bob', 'carol', 'dave', 'judy'].map((n) => `${n}@acme.com`));
-    // carol's override equals her profile (Standard): it is still set, and pins her if the profile changes.
+    expect(org.users).toEqual(['alice', 'bob', 'carol', 'dave', 'erin', 'grace', 'heidi', 'judy'].map((n) => `${n}@acme.com`));
+    // carol's override adds edit to her profile's (Standard) view, create; grace's is gone: she is back on Standard.
     expect(org.overrides).toEqual({ 'bob@acme.com': ['view'], 'carol@acme.com': perms('view', 'create', 'edit'), 'dave@acme.com': ALL });
-    expect(org.profiles).toMatchObject({ Standard: perms('view', 'create', 'edit'), 'Sales Rep': ['view'], Support: perms('view', 'create') });
+    expect(org.profiles).toMatchObject({ Manager: perms('view', 'create', 'edit'), Standard: perms('view', 'create'), 'Sales Rep': ['view'] });
     await expectConverged(t, 'integration.yaml');
 
     // Dropping dave's override puts him back on his profile.
@@ -147,7 +156,7 @@ describe('first setup, then the everyday changes', () => {
     writeFileSync(join(t.dir, 'integration.yaml'), manifest);
     const back = await t.run(['apply', '--auto-approve']);
     expect(back.code, back.stderr).toBe(0);
-    expect(back.stdout).toMatch(/^ {2}~ user +dave@acme\.com +view,create,edit,delete → view,create,edit \(profile Standard\)$/m);
+    expect(back.stdout).toMatch(/^ {2}~ user +dave@acme\.com +view,create,edit,delete → view,create \(profile Standard\)$/m);
     expect(orgView(t).overrides).toEqual({ 'bob@acme.com': ['view'], 'carol@acme.com': perms('view', 'create', 'edit') });
     await expectConverged(t, 'integration.yaml');
   });

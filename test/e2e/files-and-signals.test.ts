@@ -116,7 +116,8 @@ describe('signals during apply', () => {
   ] as const)('%s mid-run: exit %i, the lock is gone, and a re-run finishes the job', async (signal, exitCode) => {
     // A change with several calls: profile permissions, grants, overrides, revokes.
     const manifest = join(t.dir, `${signal}.yaml`);
-    const base = readFileSync(join(ROOT, 'examples', 'add-users.yaml'), 'utf8');
+    // The default manifest plus erin, who has access in the seed org: there, two profiles, three grants and an override (three calls).
+    const base = `${readFileSync(join(ROOT, 'integration.yaml'), 'utf8')}  - email: erin@acme.com\n`;
     // Three calls or more either way, so one is still to come when the signal lands.
     const other = base.replace('  - email: heidi@acme.com\n', '  - email: judy@acme.com\n    permissions: [view, edit]\n').replace('Sales Rep: [view]', 'Sales Rep: [view, create]');
     writeFileSync(manifest, signal === 'SIGINT' ? base : other);
@@ -145,7 +146,7 @@ describe('signals during apply', () => {
     const manifest = join(t.dir, 'json.yaml');
     // Three calls whatever the tests before left (revokes, a profile no test set, a grant of ivan, whom
     // none granted): the signal comes after the first is done.
-    const text = readFileSync(join(ROOT, 'examples', 'add-users.yaml'), 'utf8')
+    const text = `${readFileSync(join(ROOT, 'integration.yaml'), 'utf8')}  - email: erin@acme.com\n`
       .replace('  - email: heidi@acme.com\n', '  - email: ivan@acme.com\n')
       .replace('  - email: frank@acme.com\n', '')
       .replace('Sales Rep: [view]', 'Sales Rep: [view, edit]');

@@ -50,7 +50,7 @@ describe('secret-leak scan over a run that prints and writes a lot', () => {
   it('a lock left by a killed apply holds no secret either', async () => {
     // The swapped org, one user fewer: a small, non-destructive change.
     const manifest = join(t.dir, 'fewer.yaml');
-    writeFileSync(manifest, readFileSync(join(ROOT, 'examples', 'portal-swap.yaml'), 'utf8').replace('  - email: frank@acme.com\n', ''));
+    writeFileSync(manifest, readFileSync(join(ROOT, 'examples', 'portal-swap.yaml'), 'utf8').replace('  - email: heidi@acme.com\n', ''));
     await t.restart({ faults: 'latency=300ms' });
     const { child, closed } = spawnZpi(t, ['apply', '-f', manifest, '--auto-approve'], { NO_COLOR: '1', ZPI_ZSC_KEY: SECRETS.zsc7002 });
     const lockDir = join(t.dir, '.locks');

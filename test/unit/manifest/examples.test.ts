@@ -26,6 +26,19 @@ describe('examples/ and the default integration.yaml', () => {
     }
   });
 
+  // What each one does there is checked step by step in test/e2e/examples.test.ts.
+  it.each(['first-setup', 'add-users', 'per-user-overrides', 'portal-swap', 'deactivate', 'large-org'])(
+    'examples/%s.yaml says in its header what it does on the sandbox seed org',
+    (name) => {
+      const text = readFileSync(join(examples, `${name}.yaml`), 'utf8');
+      const header = text.slice(0, text.indexOf('\napiVersion:'));
+      expect(header.split('\n').every((l) => l.startsWith('#'))).toBe(true);
+      expect(header).toContain("the sandbox's seed org (examples/sandbox/org.json)");
+      // Only the portal swap and deactivation are destructive there, and they say what apply needs.
+      if (name === 'portal-swap' || name === 'deactivate') expect(header).toContain('--allow-destructive');
+    },
+  );
+
   it.each(files)('%s validates without warnings and starts with the schema modeline', (file) => {
     const path = join(root, file);
     expect(validateFiles([path]).map(formatProblem)).toEqual([]);
