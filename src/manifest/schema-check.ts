@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import validateManifest from '../schema/validateManifest.gen.js';
 import { DATE_EXAMPLE, isCalendarDate, notARealDate } from './dates.js';
 import { describeValue, isPermissionItem, isPermissionList, isScalarValue, labelOf, segmentsOf, valueAt } from './describe.js';
 import { closest, didYouMean } from './suggest.js';
@@ -30,8 +31,31 @@ function inlineRefs(node: unknown): unknown {
   return Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, k === 'definitions' ? v : inlineRefs(v)]));
 }
 
-// `format: date` (User.expires) is JSON Schema's full-date: YYYY-MM-DD naming a day that exists.
-const validate = new Ajv({ allErrors: true, strict: true, formats: { date: isCalendarDate } }).compile(inlineRefs(schema) as object);
+/**
+ * The manifest schema, compiled ahead of time (src/schema/validateManifest.gen.ts, from the inlined
+ * schema: see inlineRefs and scripts/gen-validators.mjs): a CLI run does not load ajv's compiler.
+ * `format: date` (users[].expires) is JSON Schema's full-date, YYYY-MM-DD naming a day that exists:
+ * the compiled code accepts any text for it and calendarErrors adds what ajv's format would report.
+ */
+function validate(root: unknown): ErrorObject[] {
+  const ok = validateManifest(root) as boolean;
+  const errors = ok ? [] : [...((validateManifest as unknown as { errors?: ErrorObject[] }).errors ?? [])];
+  return errors.concat(calendarErrors(root));
+}
+
+/** ajv's `format` errors for users[].expires strings that name no real day. */
+function calendarErrors(root: unknown): ErrorObject[] {
+  const users = root !== null && typeof root === 'object' ? (root as { users?: unknown }).users : undefined;
+  if (!Array.isArray(users)) return [];
+  const out: ErrorObject[] = [];
+  users.forEach((u, i) => {
+    const expires = u !== null && typeof u === 'object' ? (u as { expires?: unknown }).expires : undefined;
+    if (typeof expires === 'string' && !isCalendarDate(expires)) {
+      out.push({ keyword: 'format', instancePath: `/users/${i}/expires`, schemaPath: '#/definitions/User/properties/expires/format', params: { format: 'date' }, message: 'must match format "date"' });
+    }
+  });
+  return out;
+}
 
 const TOP_LEVEL_KEYS: readonly string[] = Object.keys(schema.properties ?? {});
 
@@ -182,8 +206,8 @@ const WRAPPERS = new Set(['propertyNames', 'anyOf', 'oneOf', 'if', 'allOf', '$re
 
 /** Every schema violation, as human messages at the YAML node that caused it. */
 export function schemaProblems(root: unknown, index: NodeIndex): LocatedMessage[] {
-  if (validate(root)) return [];
-  const errors = validate.errors ?? [];
+  const errors = validate(root);
+  if (errors.length === 0) return [];
   // A wrong type makes every other keyword on that value noise ("must be string" + "must be one of").
   const typed = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   // `usres:` is reported as a typo of users; "users is required" on top of it would only repeat it.

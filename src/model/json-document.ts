@@ -25,7 +25,7 @@ function shapeProblem(text: string, noun: string): string | undefined {
     } else if (c === 34) inString = true;
     else if (c === 123 /* { */ || c === 91 /* [ */) {
       if (++depth > MAX_DEPTH) return `nested more than ${MAX_DEPTH} levels deep`;
-      if (++containers > MAX_CONTAINERS) return `more than ${MAX_CONTAINERS.toLocaleString('en-US')} objects and lists, far more than ${noun} holds`;
+      if (++containers > MAX_CONTAINERS) return `more than 4,000,000 objects and lists, far more than ${noun} holds`;
     } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
   }
   return undefined;

@@ -1,13 +1,16 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { Ajv } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import validateRecord from '../schema/validateRecord.gen.js';
+import validateSteps from '../schema/validateSteps.gen.js';
 import { escapeControls, UserError } from '../model/errors.js';
 import { parseJsonDocument } from '../model/json-document.js';
 import { RECORD_FORMAT_VERSION, RECORD_KIND, type RecordFile } from '../model/record.js';
 
-const schema = (name: string): object => JSON.parse(readFileSync(new URL(`../../schema/${name}`, import.meta.url), 'utf8')) as object;
-// Read, not imported: the same relative URL works from src/record (vitest) and dist/record (tsc).
-const validate = new Ajv({ allErrors: false, strict: false }).addSchema(schema('plan.schema.json')).compile(schema('record.schema.json'));
+// Compiled ahead of time from schema/record.schema.json and plan.schema.json (scripts/gen-validators.mjs).
+// `pending` steps are checked against the plan schema's Step only when there are any (after a crash).
+const recordValidator = (): ValidateFunction => validateRecord as unknown as ValidateFunction;
+const pendingValidator = (): ValidateFunction => validateSteps as unknown as ValidateFunction;
 
 /** A record of 100,000 users is about 6 MB; far more is not one. */
 const MAX_RECORD_BYTES = 256 * 1024 * 1024;
@@ -56,10 +59,17 @@ export function readRecord(file: string): RecordFile | undefined {
     const v = typeof doc.formatVersion === 'number' ? doc.formatVersion : JSON.stringify(doc.formatVersion ?? null).slice(0, 20);
     throw new UserError(`${shown}: record formatVersion ${escapeControls(String(v))} is not one this zpi reads (${RECORD_FORMAT_VERSION}); upgrade zpi`);
   }
-  if (!validate(doc)) {
+  const refuse = (validate: ValidateFunction, prefix: string): never => {
     const e = validate.errors?.[0];
-    const where = e?.instancePath ? e.instancePath.split('/').slice(1).join('.') : '(the record)';
+    const where = `${prefix}${e?.instancePath ? e.instancePath.split('/').slice(1).join('.') : ''}` || '(the record)';
     throw new UserError(`${shown}: not a valid zpi record: ${escapeControls(where.slice(0, 120))} ${e?.message ?? 'is malformed'} (${fix})`);
+  };
+  const validate = recordValidator();
+  if (!validate(doc)) refuse(validate, '');
+  for (const [key, section] of Object.entries((doc as unknown as RecordFile).sections)) {
+    if (!section.pending || section.pending.length === 0) continue;
+    const steps = pendingValidator();
+    if (!steps(section.pending)) refuse(steps, `sections.${key}.pending.`);
   }
   return doc as unknown as RecordFile;
 }

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import validatePlan from '../schema/validatePlan.gen.js';
 import { escapeControls, UserError } from '../model/errors.js';
 import { PLAN_FORMAT_VERSION, type Plan, type StepKind } from '../model/plan.js';
 import { parseJsonDocument } from '../model/json-document.js';
@@ -7,10 +8,8 @@ import { parseJsonDocument } from '../model/json-document.js';
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-// Read, not imported: the same relative URL works from src/render (vitest) and dist/render (tsc).
-const validate = new Ajv({ allErrors: true, strict: false }).compile(
-  JSON.parse(readFileSync(new URL('../../schema/plan.schema.json', import.meta.url), 'utf8')) as object,
-);
+// Compiled ahead of time from schema/plan.schema.json (scripts/gen-validators.mjs).
+const planValidator = (): ValidateFunction => validatePlan as unknown as ValidateFunction;
 
 const SHOWN = 5;
 const STEP_KINDS: readonly StepKind[] = ['deactivate', 'associate-portal', 'change-portal', 'set-profile-permissions', 'grant-user', 'set-user-permissions', 'revoke-user'];
@@ -22,6 +21,7 @@ const TYPE_WORDS: Record<string, string> = { boolean: 'true or false', null: 'nu
  * then has the shape they expect, so `zpi show` of a hand-edited file cannot crash.
  */
 function planProblems(doc: Json): string[] {
+  const validate = planValidator();
   if (validate(doc)) return [];
   // One line per path; the alternatives of a oneOf (null, or a list) joined with "or".
   const byPath = new Map<string, Set<string>>();

@@ -1,5 +1,6 @@
 import type { AccessRow } from '../plan/access-review.js';
 import { markdownText, terminalText } from './safe-text.js';
+import { formatCount } from './summary-line.js';
 
 export type AccessFormat = 'text' | 'csv' | 'json' | 'markdown';
 
@@ -39,7 +40,7 @@ export function renderAccess(rows: readonly AccessRow[], format: AccessFormat, c
     case 'markdown': {
       const md = (r: AccessRow): string[] => [`\`${r.email.replace(/`/g, "'")}\``, markdownText(r.profile), ...PERMS.map((p) => (r[p] ? '✓' : '')), r.source, ...(withExpiry ? [r.expires ?? ''] : [])];
       return [
-        `**Access to projects in CRM: ${markdownText(ctx.org.name)} (org ${markdownText(ctx.org.id)})**, ${rows.length.toLocaleString('en-US')} user${rows.length === 1 ? '' : 's'}, from ${markdownText(from)}, ${ctx.at}`,
+        `**Access to projects in CRM: ${markdownText(ctx.org.name)} (org ${markdownText(ctx.org.id)})**, ${formatCount(rows.length)} user${rows.length === 1 ? '' : 's'}, from ${markdownText(from)}, ${ctx.at}`,
         '',
         `| ${header.map((h) => h[0]?.toUpperCase() + h.slice(1)).join(' | ')} |`,
         `|${header.map((h) => (PERMS.includes(h as (typeof PERMS)[number]) ? ':-:' : '---')).join('|')}|`,
@@ -51,7 +52,7 @@ export function renderAccess(rows: readonly AccessRow[], format: AccessFormat, c
       const table = [header, ...rows.map((r) => [terminalText(r.email), terminalText(r.profile), ...PERMS.map((p) => (r[p] ? 'yes' : '-')), r.source, ...(withExpiry ? [r.expires ?? ''] : [])])];
       const widths = header.map((_, i) => table.reduce((w, row) => Math.max(w, (row[i] ?? '').length), 0));
       const lines = table.map((row) => row.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
-      const title = `Access to projects in CRM: ${terminalText(ctx.org.name)} (org ${terminalText(ctx.org.id)}), ${rows.length.toLocaleString('en-US')} user${rows.length === 1 ? '' : 's'}, from ${terminalText(from)}`;
+      const title = `Access to projects in CRM: ${terminalText(ctx.org.name)} (org ${terminalText(ctx.org.id)}), ${formatCount(rows.length)} user${rows.length === 1 ? '' : 's'}, from ${terminalText(from)}`;
       return `${[title, '', ...lines].join('\n')}\n`;
     }
   }

@@ -147,7 +147,7 @@ export function renderMarkdown(given: Plan): string {
   const blocks = runbookBlocks(plan.steps);
   const setup: Foldable = {
     items: runbookLines(blocks),
-    more: (n) => `- … ${n.toLocaleString('en-US')} more lines of the runbook (zpi show PLANFILE lists them all)`,
+    more: (n) => `- … ${formatCount(n)} more lines of the runbook (zpi show PLANFILE lists them all)`,
   };
   const sections = [access, steps, warnings, setup];
 

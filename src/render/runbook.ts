@@ -3,6 +3,7 @@ import type { Step } from '../model/plan.js';
 import type { RecordedSettings } from '../model/record.js';
 import type { RunbookBlock } from '../model/runbook.js';
 import { terminalText } from './safe-text.js';
+import { formatCount, plural } from './summary-line.js';
 
 // Paths and button names follow Zoho CRM Help, "Configuring Projects Integration": there is no API
 // for these settings, so on real Zoho an administrator carries them out in CRM's Setup, one visit
@@ -23,7 +24,6 @@ export function tickBoxes(perms: readonly Permission[]): string {
   return [on.length > 0 && `tick ${list(on)}`, off.length > 0 && `clear ${list(off)}`].filter(Boolean).join('; ');
 }
 
-const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
 /** "Manage Users and Permissions: tick 44 users, clear 1" — what one visit is about. */
 export function blockTitle(block: RunbookBlock, quote: (text: string) => string = terminalText): string {
@@ -125,7 +125,7 @@ export function blockInstructions(block: RunbookBlock, quote: (text: string) => 
     case 'users': {
       const { tick, clear, set } = userRows(block.steps);
       const section = (head: string, rows: UserRow[]): string[] =>
-        rows.length === 0 ? [] : [`${head} (${rows.length.toLocaleString('en-US')}):`, ...rowLines(rows, quote).map((l) => `  ${l}`)];
+        rows.length === 0 ? [] : [`${head} (${formatCount(rows.length)}):`, ...rowLines(rows, quote).map((l) => `  ${l}`)];
       return [
         `In Zoho CRM, as an administrator: ${PAGE} > Portal Settings > Manage Users and Permissions.`,
         ...section('Tick the checkbox of', tick),

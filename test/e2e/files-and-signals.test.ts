@@ -5,7 +5,7 @@
  * finishes the job.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandboxProcess } from '../../scripts/crash-test.mjs';
@@ -44,7 +44,9 @@ describe('files zpi writes are private, whatever the umask', () => {
 
   it('--sandbox: .zpi/ is 0700 and its state file 0600, also after writes', async () => {
     const env = { ZOHO_CLIENT_ID: undefined, ZOHO_CLIENT_SECRET: undefined, ZOHO_REFRESH_TOKEN: undefined, ZPI_ENDPOINT: undefined, ZPI_ZSC_KEY: 'zsc-7001-secret' };
-    const manifest = join(ROOT, 'examples', 'add-users.yaml');
+    // A copy: apply keeps its record beside the manifest, and the repository stays clean.
+    const manifest = join(t.dir, 'add-users.yaml');
+    copyFileSync(join(ROOT, 'examples', 'add-users.yaml'), manifest);
     const r = await t.run(['apply', '--sandbox', '-f', manifest, '--auto-approve'], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(octal(mode(join(t.dir, '.zpi')))).toBe('0700');
@@ -58,7 +60,8 @@ describe('files zpi writes are private, whatever the umask', () => {
     try {
       expect(octal(mode(state))).toBe('0600');
       expect(octal(mode(join(t.dir, 'standalone', 'nested')))).toBe('0700');
-      const r = await t.run(['apply', '-f', join(ROOT, 'examples', 'add-users.yaml'), '--auto-approve', '--endpoint', sb.url], {
+      copyFileSync(join(ROOT, 'examples', 'add-users.yaml'), join(t.dir, 'standalone.yaml'));
+      const r = await t.run(['apply', '-f', 'standalone.yaml', '--auto-approve', '--endpoint', sb.url], {
         env: { ZOHO_CLIENT_ID: 'sandbox', ZOHO_CLIENT_SECRET: 'sandbox', ZOHO_REFRESH_TOKEN: 'sandbox', ZPI_ZSC_KEY: 'zsc-7001-secret' },
       });
       expect(r.code, r.stderr).toBe(0);

@@ -3,12 +3,14 @@
  * (step_started, step_retried, step_done, step_failed, summary), the exit code says how it went,
  * and everything meant for people goes to stderr.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { e2e, ROOT, secretSeed, type E2E } from './harness.js';
 
-const MANIFEST = join(ROOT, 'integration.yaml');
+/** The repository's integration.yaml, copied next to each test's sandbox (apply keeps its record beside it). */
+const MANIFEST = 'integration.yaml';
+const useManifest = (t: E2E): void => copyFileSync(join(ROOT, 'integration.yaml'), join(t.dir, MANIFEST));
 const TYPES = ['step_started', 'step_retried', 'step_done', 'step_failed', 'summary'];
 
 interface Event {
@@ -48,6 +50,7 @@ describe('zpi apply --json', () => {
 
   it('prints only events on stdout: each step started then done, retries as step_retried, then the summary', async () => {
     t = await e2e();
+    useManifest(t);
     // Faults on every kind of request; the same seed gives the same faults. Retries are fast (harness env).
     await t.restart({ faults: 'rate=0.35,seed=11' });
     const r = await t.run(['apply', '-f', MANIFEST, '--auto-approve', '--json'], { env: { ZPI_RETRIES: '12' } });
@@ -83,6 +86,7 @@ describe('zpi apply --json', () => {
         s.integration = { status: 'inactive', portal_id: null, users: [], profile_permissions: {}, user_permissions: {} };
       }),
     });
+    useManifest(t);
     const wrongKey = 'S3CRET-wrong-zsc-key-000';
     const r = await t.run(['apply', '-f', MANIFEST, '--auto-approve', '--json'], { env: { ZPI_ZSC_KEY: wrongKey } });
     expect(r.code).toBe(1);
@@ -100,6 +104,7 @@ describe('zpi apply --json', () => {
 
   it('with nothing to do it still closes with a summary event', async () => {
     t = await e2e();
+    useManifest(t);
     expect((await t.run(['apply', '-f', MANIFEST, '--auto-approve'])).code).toBe(0);
     const r = await t.run(['apply', '-f', MANIFEST, '--auto-approve', '--json']);
     expect(r.code).toBe(0);
@@ -111,6 +116,7 @@ describe('zpi apply --json', () => {
 
   it('a refusal before the first write prints no events and one error line', async () => {
     t = await e2e();
+    useManifest(t);
     const swap = join(t.dir, 'swap.yaml');
     writeFileSync(swap, readFileSync(join(ROOT, 'examples/portal-swap.yaml'), 'utf8'));
     const r = await t.run(['apply', '-f', swap, '--auto-approve', '--json']);

@@ -51,6 +51,12 @@ export function secretSeed(mutate?: (seed: Seed) => void): Seed {
 }
 
 const outputs: string[] = [];
+
+/** Records (`*.state.json`) in the repository's root and examples/: tests must not add any. */
+function strayRecords(): string[] {
+  return ['.', 'examples'].flatMap((d) => readdirSync(join(ROOT, d)).filter((f) => f.endsWith('.state.json')).map((f) => join(d, f))).sort();
+}
+const recordsAtStart = strayRecords();
 /** Access tokens the harness's sandboxes minted; secrets like the others (collected before each close). */
 const tokens = new Set<string>();
 const collectTokens = (sb: SandboxHandle): void => {
@@ -125,6 +131,8 @@ export async function e2e(opts: { seed?: Seed; faults?: string; limits?: string;
       collectTokens(sandbox);
       await sandbox.close();
       assertNoSecretsIn(dir);
+      // apply keeps its record beside the manifest: a test must apply copies, never the repository's files.
+      expect(strayRecords(), 'a test applied a manifest of the repository and left its record there').toEqual(recordsAtStart);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -6,7 +6,7 @@
  * (saved plans, --json events, errors with a wrong key, faults and retries, a lock left by a killed
  * apply), and it does catch a planted leak in each place and form.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +24,9 @@ describe('secret-leak scan over a run that prints and writes a lot', () => {
   });
 
   it('plans, saves, shows, applies with --json, fails on a wrong key, retries through faults, exports', async () => {
-    const swap = join(ROOT, 'examples', 'portal-swap.yaml');
+    // A copy: apply keeps its record beside the manifest, and the repository stays clean.
+    const swap = join(t.dir, 'portal-swap.yaml');
+    copyFileSync(join(ROOT, 'examples', 'portal-swap.yaml'), swap);
     const planned = await t.run(['plan', '-f', swap, '--allow-destructive', '--out', 'swap.plan', '--format', 'json']);
     expect(planned.code).toBe(0);
     expect(existsSync(join(t.dir, 'swap.plan'))).toBe(true);

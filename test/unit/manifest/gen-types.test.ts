@@ -10,3 +10,14 @@ describe('src/manifest/manifest.gen.ts', () => {
     expect(await generate(), 'manifest.gen.ts is out of date: run npm run gen:types').toBe(committed);
   });
 });
+
+describe('src/schema/*.gen.ts', () => {
+  it('are what `npm run gen:validators` compiles from schema/ (ajv standalone code)', async () => {
+    const script = new URL('../../../scripts/gen-validators.mjs', import.meta.url).href;
+    const { generateFiles } = (await import(script)) as { generateFiles: () => Promise<[string, string][]> };
+    for (const [file, text] of await generateFiles()) {
+      const committed = readFileSync(new URL(`../../../src/schema/${file}`, import.meta.url), 'utf8');
+      expect(text, `src/schema/${file} is out of date: run npm run gen:validators`).toBe(committed);
+    }
+  });
+});
