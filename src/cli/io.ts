@@ -97,3 +97,11 @@ function terminalAsk(): (question: string) => Promise<string> {
     return line;
   };
 }
+
+/**
+ * What a command resolves with when the process must end now, not once its work drains (a second
+ * Ctrl-C during apply, or one before any write): the entry exits with `code` at once.
+ */
+export class ExitAtOnce {
+  constructor(readonly code: number) {}
+}

@@ -3,11 +3,18 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { parseDuration } from '../model/duration.js';
 import { UserError } from '../model/errors.js';
 import { safeWriter } from '../provider/redactor.js';
-import { processIo, type Io } from './io.js';
+import type { AccessCommandOptions } from './commands/access.js';
+import type { ApplyCommandOptions } from './commands/apply.js';
+import type { ExplainCommandOptions } from './commands/explain.js';
+import type { ExportCommandOptions } from './commands/export.js';
+import type { ImportCommandOptions } from './commands/import.js';
+import type { PlanCommandOptions } from './commands/plan.js';
+import type { SandboxCommandOptions } from './commands/sandbox.js';
+import { ExitAtOnce, processIo, type Io } from './io.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-type Runner = (io: Io) => Promise<number>;
+type Runner = (io: Io) => Promise<number | ExitAtOnce>;
 
 /**
  * Declares the commands and maps errors to exit codes. Each action lazy-imports its command module,
@@ -54,8 +61,8 @@ function buildProgram(run: (r: Runner) => void): Command {
       .option('--state <file>', 'the record of what zpi applied (default: X.state.json beside the manifest X.yaml)'),
   )
     .addHelpText('after', '\nExamples:\n  zpi plan --sandbox\n  zpi plan --format markdown --detailed-exitcode --out plan.json')
-    .action((opts: Record<string, unknown>) =>
-      run(async (io) => (await import('./commands/plan.js')).planCommand(opts as never, io)),
+    .action((_opts: unknown, cmd: Command) =>
+      run(async (io) => (await import('./commands/plan.js')).planCommand(cmd.opts<PlanCommandOptions>(), io)),
     );
 
   target(
@@ -72,8 +79,8 @@ function buildProgram(run: (r: Runner) => void): Command {
       .option('--state <file>', 'the record of what zpi applied (default: X.state.json beside the manifest X.yaml)'),
   )
     .addHelpText('after', '\nExamples:\n  zpi apply --sandbox --auto-approve\n  zpi apply plan.json')
-    .action((planfile: string | undefined, opts: Record<string, unknown>) =>
-      run(async (io) => (await import('./commands/apply.js')).applyCommand({ ...opts, planfile } as never, io)),
+    .action((planfile: string | undefined, _opts: unknown, cmd: Command) =>
+      run(async (io) => (await import('./commands/apply.js')).applyCommand({ ...cmd.opts<Omit<ApplyCommandOptions, 'planfile'>>(), planfile }, io)),
     );
 
   target(
@@ -86,8 +93,8 @@ function buildProgram(run: (r: Runner) => void): Command {
       .option('--state <file>', 'the record to write (default: X.state.json beside the manifest X.yaml)'),
   )
     .addHelpText('after', '\nExamples:\n  zpi import --sandbox\n  zpi import -f integration.yaml   # real Zoho: confirm the Setup checklist with yes')
-    .action((opts: Record<string, unknown>) =>
-      run(async (io) => (await import('./commands/import.js')).importCommand(opts as never, io)),
+    .action((_opts: unknown, cmd: Command) =>
+      run(async (io) => (await import('./commands/import.js')).importCommand(cmd.opts<ImportCommandOptions>(), io)),
     );
 
   target(
@@ -99,10 +106,11 @@ function buildProgram(run: (r: Runner) => void): Command {
       .option('--state <file>', 'the record to read on real Zoho (default: X.state.json beside the manifest X.yaml)'),
   )
     .addHelpText('after', '\nExamples:\n  zpi access --sandbox\n  zpi access --format csv > access-review.csv')
-    .action((opts: Record<string, unknown>, cmd: Command) =>
-      run(async (io) =>
-        (await import('./commands/access.js')).accessCommand({ ...opts, fileGiven: cmd.getOptionValueSource('file') === 'cli' } as never, io),
-      ),
+    .action((_opts: unknown, cmd: Command) =>
+      run(async (io) => {
+        const opts: AccessCommandOptions = { ...cmd.opts<Omit<AccessCommandOptions, 'fileGiven'>>(), fileGiven: cmd.getOptionValueSource('file') === 'cli' };
+        return (await import('./commands/access.js')).accessCommand(opts, io);
+      }),
     );
 
   target(
@@ -115,8 +123,8 @@ function buildProgram(run: (r: Runner) => void): Command {
       .option('--state <file>', 'the record (default: X.state.json beside the manifest X.yaml)'),
   )
     .addHelpText('after', '\nExample:\n  zpi explain bob@acme.com --sandbox')
-    .action((email: string, opts: Record<string, unknown>) =>
-      run(async (io) => (await import('./commands/explain.js')).explainCommand({ ...opts, email } as never, io)),
+    .action((email: string, _opts: unknown, cmd: Command) =>
+      run(async (io) => (await import('./commands/explain.js')).explainCommand({ ...cmd.opts<Omit<ExplainCommandOptions, 'email'>>(), email }, io)),
     );
 
   program
@@ -138,8 +146,8 @@ function buildProgram(run: (r: Runner) => void): Command {
       .option('--force', 'let -o overwrite an existing file'),
   )
     .addHelpText('after', '\nExample:\n  zpi export --sandbox -o integration.yaml')
-    .action((opts: Record<string, unknown>) =>
-      run(async (io) => (await import('./commands/export.js')).exportCommand(opts as never, io)),
+    .action((_opts: unknown, cmd: Command) =>
+      run(async (io) => (await import('./commands/export.js')).exportCommand(cmd.opts<ExportCommandOptions>(), io)),
     );
 
   program
@@ -156,8 +164,8 @@ function buildProgram(run: (r: Runner) => void): Command {
     .option('--limits <spec>', "Zoho-like limits, e.g. 'concurrency=5,projects=100/120s' (also ZPI_SANDBOX_LIMITS)")
     .option('--zoho-only', 'serve only what Zoho publishes: the integration settings answer 404, so plans show manual steps')
     .addHelpText('after', '\nExample:\n  zpi sandbox --port 8800 --faults rate=0.1,seed=1')
-    .action((opts: Record<string, unknown>) =>
-      run(async (io) => (await import('./commands/sandbox.js')).sandboxCommand(opts as never, io)),
+    .action((_opts: unknown, cmd: Command) =>
+      run(async (io) => (await import('./commands/sandbox.js')).sandboxCommand(cmd.opts<SandboxCommandOptions>(), io)),
     );
 
   // A usage error names the command whose --help explains it; the root's examples show the loop.
@@ -189,11 +197,6 @@ function withPrefixSuggestion(text: string, c: Command): string {
   return `${text}(Did you mean ${longs.length === 1 ? longs[0] : `one of ${longs.join(', ')}`}?)\n`;
 }
 
-function intArg(v: string): number {
-  const n = Number(v);
-  if (!v.trim() || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError('Expected a whole number, 0 or more.');
-  return n;
-}
 /** A duration such as 30s, 2m or 500ms (a bare number is seconds), in seconds. */
 function durationArg(v: string): number {
   const ms = /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) * 1000 : parseDuration(v);
@@ -230,11 +233,15 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (!pending) return 0;
   const io = processIo(program.opts<{ color: boolean }>().color === false);
+  let result: number | ExitAtOnce;
   try {
-    return await pending(io);
+    result = await pending(io);
   } catch (err) {
     return reportError(err, io.err);
   }
+  // Stopped at once (a second Ctrl-C during apply): the work still in flight is abandoned.
+  if (result instanceof ExitAtOnce) process.exit(result.code);
+  return result;
 }
 
 export function reportError(err: unknown, print: (t: string) => void): number {

@@ -1,4 +1,4 @@
-import type { RetryPolicy } from '../provider/retry-policy.js';
+import type { RetryPolicy } from '../retry/retry-policy.js';
 
 /**
  * Retry tuning from the environment: ZPI_RETRIES, ZPI_RETRY_MIN_MS, ZPI_RETRY_MAX_MS (also caps how long a

@@ -2,25 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { escapeControls, UserError } from '../model/errors.js';
+import { fsReason as fsReasonOf, WRITE_REASONS } from '../model/fs-reason.js';
 
-const REASONS: Record<string, string> = {
-  ENOENT: 'its directory does not exist',
-  ENOTDIR: 'a part of the path is not a directory',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'it is a directory',
-  EEXIST: 'a part of the path is a file, not a directory',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on the device',
-  EXDEV: 'it is on another file system than its directory',
-  EBUSY: 'it is busy (a mount point?)',
-};
-
-/** A file-system failure in a few words, for `cannot write …: <reason>`. */
-export function fsReason(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code ?? '';
-  return REASONS[code] ?? (code || String(err));
-}
+/** A file-system failure in a few words, for `cannot write …: <reason>` (a missing path: its directory). */
+export const fsReason = (err: unknown): string => fsReasonOf(err, WRITE_REASONS);
 
 /** What a path that is not a regular file is, for `refusing to write …: it is …`; undefined for a regular file. */
 function notRegular(st: Stats): string | undefined {

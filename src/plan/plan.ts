@@ -31,6 +31,8 @@ export interface PlanContext {
    * with the per-section fingerprints in one pass): hashing 100,000 users is not free.
    */
   liveFingerprint?: string;
+  /** The per-section fingerprints of the live state (fingerprintWithSections), kept in the plan so a stale plan can say what changed. */
+  liveSections?: Record<string, string>;
   /**
    * The record's section for this org and target (DESIGN §5a), if there is one: on real Zoho it is
    * the state plan diffs against; elsewhere the live settings are compared with it to tell drift.
@@ -88,6 +90,7 @@ export function plan(given: Desired, read: Live, ctx: PlanContext): Plan {
     manifest: { file: desired.file, hash: desired.hash },
     target: { ...ctx.target, org: { ...ctx.target.org } },
     liveFingerprint: ctx.liveFingerprint ?? fingerprint(read),
+    ...(ctx.liveSections && { liveSections: { ...ctx.liveSections } }),
     options: { ...ctx.options },
     steps,
     access,

@@ -46,7 +46,7 @@ export class RecordJournal {
   static open(file: string, plan: Plan, live: Live, settings?: RecordedSettings): RecordJournal {
     const record = readRecord(file) ?? emptyRecord();
     const key = sectionKey(plan.target.endpointKind, plan.target.org.id);
-    const previous = Object.hasOwn(record.sections, key) ? record.sections[key] : undefined;
+    const previous = recordSection(record, plan.target.endpointKind, plan.target.org.id);
     const start = settings ?? startingSettings(live, previous);
     const section: RecordSection = {
       org: { ...plan.target.org },
@@ -79,6 +79,15 @@ export class RecordJournal {
     const { pending: _, ...rest } = this.#section;
     this.#section = { ...rest, history: [...rest.history, { ...entry, did: shown }].slice(-RECORD_HISTORY) };
     this.#write();
+  }
+
+  /**
+   * Ends an apply of `plan` that carried out or confirmed `done` steps: the history entry is written
+   * when the run learned something — the settings were read (drift taken in, and when they were last
+   * checked), or a step was done. On real Zoho a run that confirmed nothing leaves the record as it was.
+   */
+  finishApply(entry: Omit<HistoryEntry, 'did'>, plan: Plan, done: number): void {
+    if (done > 0 || !plan.manual) this.finish(entry);
   }
 
   #write(): void {

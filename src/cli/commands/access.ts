@@ -3,10 +3,9 @@ import { loadManifest } from '../../manifest/load-manifest.js';
 import type { Desired } from '../../model/desired.js';
 import { escapeControls, UserError } from '../../model/errors.js';
 import { accessReview } from '../../plan/access-review.js';
-import { reconcileRecord } from '../../plan/reconcile-record.js';
-import { recordSection } from '../../record/journal.js';
 import { readRecord, recordPathFor } from '../../record/record-file.js';
 import { renderAccess, type AccessFormat } from '../../render/render-access.js';
+import { readCurrent, refuseOtherOrg } from '../../run/index.js';
 import { clockFrom } from '../clock.js';
 import type { Io } from '../io.js';
 import { openTarget, type TargetFlags } from '../target.js';
@@ -30,12 +29,8 @@ export async function accessCommand(opts: AccessCommandOptions, io: Io): Promise
   const record = recordFile ? readRecord(recordFile) : undefined;
   const target = await openTarget(opts, io, desired?.dc);
   try {
-    const live = await target.provider.read();
-    if (desired && live.org.id !== desired.org) {
-      throw new UserError(`${escapeControls(desired.file)} governs org ${desired.org}, but zpi reaches ${escapeControls(live.org.companyName)} (org ${live.org.id})`);
-    }
-    const section = recordSection(record, target.kind, live.org.id);
-    const integration = live.integration ?? (section ? reconcileRecord(live, section).integration : null);
+    const { live, section, settings: integration } = await readCurrent({ provider: target.provider, target, record });
+    if (desired) refuseOtherOrg(desired, live);
     if (!integration) {
       throw new UserError(
         "Zoho publishes no API for the integration's settings and there is no record of them yet" +

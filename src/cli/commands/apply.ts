@@ -1,22 +1,20 @@
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { acquireLock, executePlan, formatStepLine, formatSummary, type ApplyEvent, type ApplyLock } from '../../apply/index.js';
-import { compareSteps } from '../../apply/compare-steps.js';
+import { acquireLock, executePlan, type ApplyEvent, type ApplyLock } from '../../apply/index.js';
 import { preflight } from '../../apply/preflight.js';
 import { displayName, loadManifest } from '../../manifest/load-manifest.js';
 import type { Desired } from '../../model/desired.js';
-import type { Live } from '../../model/live.js';
-import { ApplyStopped, escapeControls, UserError } from '../../model/errors.js';
-import { redactSecrets } from '../../provider/redactor.js';
+import { ApplyStopped, UserError } from '../../model/errors.js';
 import type { Plan } from '../../model/plan.js';
-import type { RecordFile } from '../../model/record.js';
 import { runbookBlocks, type RunbookBlock } from '../../model/runbook.js';
+import { redactSecrets } from '../../provider/redactor.js';
 import { RecordJournal } from '../../record/journal.js';
 import { readRecord, recordPathFor } from '../../record/record-file.js';
-import { blockInstructions, blockTitle, readPlanFile, renderText } from '../../render/index.js';
+import { blockInstructions, blockTitle, formatStepLine, formatSummary, readPlanFile, renderText } from '../../render/index.js';
+import { getPlan, refuseChangedManifest, replanSavedPlan, type GetPlanInput, type Planned } from '../../run/index.js';
 import { clockFrom } from '../clock.js';
-import type { Io } from '../io.js';
-import { planHeader, readAndPlan, type Planned } from '../make-plan.js';
+import { ExitAtOnce, type Io } from '../io.js';
+import { planHeader, readSummary, shellInput } from '../make-plan.js';
 import { retryPolicyFromEnv } from '../retry-env.js';
 import { openTarget, type OpenTarget, type TargetFlags } from '../target.js';
 
@@ -36,22 +34,22 @@ export interface ApplyCommandOptions extends TargetFlags {
 const EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
 
 /** `zpi apply [PLANFILE]`: 0 when everything applied (or nothing to do), 1 otherwise, 130/143 when stopped by a signal. */
-export async function applyCommand(opts: ApplyCommandOptions, io: Io): Promise<number> {
-  // With --json, stdout carries only events; everything for people goes to stderr.
-  const show = opts.json ? io.err : io.out;
+export async function applyCommand(opts: ApplyCommandOptions, io: Io): Promise<number | ExitAtOnce> {
   const saved = opts.planfile ? readSavedPlan(opts.planfile) : undefined;
   const desired = loadManifest(saved && opts.planfile ? savedManifestPath(saved, opts.planfile, io) : opts.file);
   // Without a plan file the rendered plan carries the manifest's warnings (plan.warnings).
   if (saved) for (const w of desired.warnings) io.err(`warning: ${w}\n`);
-  if (saved && desired.hash !== saved.manifest.hash) {
-    throw new UserError(`plan is stale: ${desired.file} changed since the plan was made; run zpi plan again`);
-  }
+  if (saved) refuseChangedManifest(saved, desired);
   const target = await openTarget(opts, io, desired.dc);
   // A signal or a lost lock stops the run between calls (executePlan); a second signal, or one before
-  // any write, stops at once. Either way the lock is released and the exit code says which signal.
+  // any write, stops at once: the lock is released and the command resolves with the signal's exit
+  // code without waiting for the run (the entry ends the process). Either way the code says which signal.
   const stop = new AbortController();
   let writing = false;
   let locking: Promise<ApplyLock> | undefined;
+  let atOnce = false;
+  let exitAtOnce: (exit: ExitAtOnce) => void = () => undefined;
+  const stoppedAtOnce = new Promise<ExitAtOnce>((resolve) => (exitAtOnce = resolve));
   const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
     const first = !stop.signal.aborted;
     // Aborted at once in every case, so nothing starts a write from here on (executePlan checks it).
@@ -65,86 +63,110 @@ export async function applyCommand(opts: ApplyCommandOptions, io: Io): Promise<n
       const summary: ApplyEvent = { type: 'summary', ok: false, done: [], remaining: [], stopped: { code: 'INTERRUPTED', message: `interrupted by ${signal}` }, counts: { added: 0, changed: 0, removed: 0 }, calls: 0, retries: 0, ms: 0 };
       io.out(`${JSON.stringify(summary)}\n`);
     }
+    atOnce = true;
     // A lock being taken is released once taken; one still waited for (--lock-timeout) is given up.
     const released = (locking ?? Promise.resolve(undefined)).then((l) => l?.release()).catch(() => undefined);
-    void Promise.race([released, new Promise((r) => setTimeout(r, 1000))]).finally(() => process.exit(EXIT[signal]));
+    void Promise.race([released, new Promise((r) => setTimeout(r, 1000))]).finally(() => exitAtOnce(new ExitAtOnce(EXIT[signal])));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  try {
-    // Held from the read to the last write, as Terraform holds its state lock: two applies must not
-    // both plan from the same live state and then write one after the other.
-    locking = acquireLock({
-      org: desired.org,
-      endpointKind: target.kind,
-      endpoint: target.lockKey,
-      env: io.env,
-      timeoutMs: (opts.lockTimeout ?? 0) * 1000,
-      onWait: (message) => io.err(`${message}\n`),
-      onCompromised: () => stop.abort(new ApplyStopped('LOCK_LOST', 'the apply lock was lost (another process took it over)')),
-    });
-    await locking;
-    // Read under the lock: the apply that held it before may have just written it.
-    const recordFile = recordPathFor(desired.file, opts.state);
-    if (!recordFile) io.err('note: no record is kept for a manifest read from standard input; pass --state FILE to keep one\n');
-    const record = recordFile ? readRecord(recordFile) : undefined;
-    const planned = saved ? await rederive(saved, desired, target, io, record) : await planToApply(opts, desired, target, io, show, record);
-    if (!planned) return 1;
-    const { plan, live } = planned;
-    const journal = recordFile ? RecordJournal.open(recordFile, plan, live) : undefined;
-    const history = { at: clockFrom(io.env)().toISOString(), by: live.currentUser.email, action: 'apply' as const, manifestHash: desired.hash };
-    if (plan.steps.length === 0) {
-      // Nothing to do: where the settings were read the record still takes them in (drift the plan
-      // left alone, and when it was last checked); on real Zoho nothing was learned.
-      if (!plan.manual) journal?.finish(history);
-      // Without a plan file the rendered plan above already said so.
-      if (saved) show(`No changes. Live state matches ${desired.file}.\n`);
-      // Log parsers always get a closing summary event, also when there was nothing to do.
-      if (opts.json) {
-        const summary: ApplyEvent = { type: 'summary', ok: true, done: [], remaining: [], counts: { added: 0, changed: 0, removed: 0 }, calls: 0, retries: 0, ms: 0 };
-        io.out(`${JSON.stringify(summary)}\n`);
-      }
-      return 0;
+  const run = async (): Promise<number> => {
+    try {
+      // Held from the read to the last write, as Terraform holds its state lock: two applies must not
+      // both plan from the same live state and then write one after the other.
+      locking = acquireLock({
+        org: desired.org,
+        endpointKind: target.kind,
+        endpoint: target.lockKey,
+        env: io.env,
+        timeoutMs: (opts.lockTimeout ?? 0) * 1000,
+        onWait: (message) => io.err(`${message}\n`),
+        onCompromised: () => stop.abort(new ApplyStopped('LOCK_LOST', 'the apply lock was lost (another process took it over)')),
+      });
+      await locking;
+      return await planAndApply(opts, io, desired, saved, target, stop.signal, () => (writing = true));
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await locking?.then((l) => l.release()).catch(() => undefined);
+      await target.close();
     }
-    writing = true;
-    const blocks = runbookBlocks(plan.steps);
-    // A confirmed Setup block prints one line for its steps, not one per step.
-    const blockOf = new Map(blocks.flatMap((b, i) => b.steps.map((st) => [st.id, { block: b, i }] as const)));
-    const result = await executePlan(plan, target.provider, {
-      env: io.env,
-      retry: retryPolicyFromEnv(io.env),
-      allowDestructive: plan.options.allowDestructive || Boolean(opts.allowDestructive),
-      autoApprove: Boolean(opts.autoApprove) || !io.interactive,
-      confirmManual: io.interactive && !opts.autoApprove ? (block) => confirmManual(block, blocks, io, stop.signal) : undefined,
-      ...(journal && { journal }),
-      signal: stop.signal,
-      onEvent: (e: ApplyEvent) => {
-        if (opts.json) io.out(`${redactSecrets(JSON.stringify(e))}\n`);
-        else if (e.type === 'step_done' && e.manual && blockOf.has(e.stepId)) {
-          const { block, i } = blockOf.get(e.stepId) as { block: RunbookBlock; i: number };
-          if (block.steps.at(-1)?.id === e.stepId) {
-            const done = `[${i + 1}/${blocks.length}] ${blockTitle(block)} … done (confirmed by the administrator; recorded)`;
-            io.err(`${redactSecrets(done)}\n`);
-          }
-        } else if (e.type !== 'summary') {
-          // Escaped by the formatter (remote text); a secret Zoho echoed back is masked here.
-          const line = formatStepLine(e, { color: io.color });
-          if (line) io.err(`${redactSecrets(line)}\n`);
-        }
-      },
-    });
-    // A run on real Zoho that confirmed nothing learned nothing: the record stays as it was.
-    if (result.done.length > 0 || !plan.manual) journal?.finish(history);
-    io.err(`${redactSecrets(formatSummary(result, plan))}\n`);
-    if (result.ok) return 0;
-    const reason: unknown = stop.signal.reason;
-    return result.stopped && reason instanceof ApplyStopped && reason.signal ? EXIT[reason.signal] : 1;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await locking?.then((l) => l.release()).catch(() => undefined);
-    await target.close();
+  };
+  const work = run();
+  // Whichever comes first; once stopping at once, the run's own end (if any) no longer counts.
+  await Promise.race([work.then(ignore, ignore), stoppedAtOnce]);
+  return atOnce ? stoppedAtOnce : work;
+}
+
+const ignore = (): void => undefined;
+
+/** Under the lock: plan (or re-plan a saved plan), then carry the plan out, keeping the record. */
+async function planAndApply(
+  opts: ApplyCommandOptions,
+  io: Io,
+  desired: Desired,
+  saved: Plan | undefined,
+  target: OpenTarget,
+  stopped: AbortSignal,
+  startWriting: () => void,
+): Promise<number> {
+  // With --json, stdout carries only events; everything for people goes to stderr.
+  const show = opts.json ? io.err : io.out;
+  // Read under the lock: the apply that held it before may have just written it.
+  const recordFile = recordPathFor(desired.file, opts.state);
+  if (!recordFile) io.err('note: no record is kept for a manifest read from standard input; pass --state FILE to keep one\n');
+  const record = recordFile ? readRecord(recordFile) : undefined;
+  const input = { ...shellInput(io, target), desired, record };
+  const planned = saved ? await replanSavedPlan({ ...input, saved }) : await planToApply(opts, input, io, show);
+  if (!planned) return 1;
+  const { plan, live } = planned;
+  const journal = recordFile ? RecordJournal.open(recordFile, plan, live) : undefined;
+  const history = { at: clockFrom(io.env)().toISOString(), by: live.currentUser.email, action: 'apply' as const, manifestHash: desired.hash };
+  if (plan.steps.length === 0) {
+    // Nothing to do: where the settings were read the record still takes them in (drift the plan
+    // left alone, and when it was last checked); on real Zoho nothing was learned.
+    journal?.finishApply(history, plan, 0);
+    // Without a plan file the rendered plan above already said so.
+    if (saved) show(`No changes. Live state matches ${desired.file}.\n`);
+    // Log parsers always get a closing summary event, also when there was nothing to do.
+    if (opts.json) {
+      const summary: ApplyEvent = { type: 'summary', ok: true, done: [], remaining: [], counts: { added: 0, changed: 0, removed: 0 }, calls: 0, retries: 0, ms: 0 };
+      io.out(`${JSON.stringify(summary)}\n`);
+    }
+    return 0;
   }
+  startWriting();
+  const blocks = runbookBlocks(plan.steps);
+  // A confirmed Setup block prints one line for its steps, not one per step.
+  const blockOf = new Map(blocks.flatMap((b, i) => b.steps.map((st) => [st.id, { block: b, i }] as const)));
+  const result = await executePlan(plan, target.provider, {
+    env: io.env,
+    retry: retryPolicyFromEnv(io.env),
+    allowDestructive: plan.options.allowDestructive || Boolean(opts.allowDestructive),
+    confirmManual: io.interactive && !opts.autoApprove ? (block) => confirmManual(block, blocks, io, stopped) : undefined,
+    ...(journal && { journal }),
+    signal: stopped,
+    onEvent: (e: ApplyEvent) => {
+      if (opts.json) io.out(`${redactSecrets(JSON.stringify(e))}\n`);
+      else if (e.type === 'step_done' && e.manual && blockOf.has(e.stepId)) {
+        const { block, i } = blockOf.get(e.stepId) as { block: RunbookBlock; i: number };
+        if (block.steps.at(-1)?.id === e.stepId) {
+          const done = `[${i + 1}/${blocks.length}] ${blockTitle(block)} … done (confirmed by the administrator; recorded)`;
+          io.err(`${redactSecrets(done)}\n`);
+        }
+      } else if (e.type !== 'summary') {
+        // Escaped by the formatter (remote text); a secret Zoho echoed back is masked here.
+        const line = formatStepLine(e, { color: io.color });
+        if (line) io.err(`${redactSecrets(line)}\n`);
+      }
+    },
+  });
+  // A run on real Zoho that confirmed nothing learned nothing: the record stays as it was.
+  journal?.finishApply(history, plan, result.done.length);
+  io.err(`${redactSecrets(formatSummary(result, plan))}\n`);
+  if (result.ok) return 0;
+  const reason: unknown = stopped.reason;
+  return result.stopped && reason instanceof ApplyStopped && reason.signal ? EXIT[reason.signal] : 1;
 }
 
 /** Where a saved plan's manifest is: a plan made with `-f -` checks the manifest piped in again. */
@@ -173,56 +195,17 @@ function readSavedPlan(file: string): Plan {
   }
 }
 
-/**
- * A saved plan is never run as written: the manifest (hash checked already) is planned again against
- * the live state with the plan's saved options, and the fresh steps run only if they are the very
- * steps in the file (reviewing those was the approval). Otherwise it refuses, saying what differs.
- */
-async function rederive(saved: Plan, desired: Desired, target: OpenTarget, io: Io, record: RecordFile | undefined): Promise<Planned> {
-  // Another org (e.g. a plan made with --sandbox applied with Zoho credentials) is not "stale": say so.
-  const sameTarget = (live: Live): void => {
-    if (live.org.id === saved.target.org.id && (saved.target.endpointKind === 'zoho') === (target.kind === 'zoho')) return;
-    const was = `${saved.target.org.name} (org ${saved.target.org.id}) via ${saved.target.endpointKind}`;
-    throw new UserError(
-      `this plan was made for ${was}, but zpi now reaches ${live.org.companyName} (org ${live.org.id}) via ${target.kind}; ` +
-        'pass the same --sandbox/--endpoint as for zpi plan',
-    );
-  };
-  const planned = await readAndPlan(desired, target, saved.options, io, sameTarget, record);
-  const fresh = planned.plan;
-  if (fresh.liveFingerprint !== saved.liveFingerprint) {
-    const now = fresh.liveSections ?? {};
-    const changed = saved.liveSections ? Object.keys(now).filter((k) => saved.liveSections?.[k] !== now[k]) : [];
-    const what = changed.length > 0 ? changed.join(', ') : 'the live state';
-    throw new UserError(`plan is stale: ${what} changed in org ${fresh.target.org.id} since the plan was made; run zpi plan again`);
-  }
-  // A plan saved by a zpi that kept no record (it has no drift field) has none to compare.
-  if (saved.drift !== undefined && saved.record?.hash !== fresh.record?.hash) {
-    throw new UserError(`plan is stale: the record of org ${fresh.target.org.id} changed since the plan was made (an apply or import ran); run zpi plan again`);
-  }
-  const differs = compareSteps(saved.steps, fresh.steps);
-  if (differs) {
-    throw new UserError(
-      `plan is stale: its steps are not what ${desired.file} plans now against the same org (${differs}); ` +
-        'the file may have been edited; run zpi plan again',
-    );
-  }
-  return planned;
-}
-
 /** No plan file: plan now, show it, and get a `yes` (or --auto-approve). */
 async function planToApply(
   opts: ApplyCommandOptions,
-  desired: ReturnType<typeof loadManifest>,
-  target: OpenTarget,
+  input: Omit<GetPlanInput, 'options'>,
   io: Io,
   show: (t: string) => void,
-  record: RecordFile | undefined,
 ): Promise<Planned | undefined> {
   const options = { allowDestructive: Boolean(opts.allowDestructive), maxRevokePct: opts.maxRevoke };
-  const planned = await readAndPlan(desired, target, options, io, undefined, record);
-  const { plan, readSummary } = planned;
-  show(`${renderText(plan, { color: io.color, header: planHeader('apply', desired, plan), readSummary })}\n`);
+  const planned = await getPlan({ ...input, options });
+  const { plan, reads } = planned;
+  show(`${renderText(plan, { color: io.color, header: planHeader('apply', input.desired, plan), readSummary: readSummary(reads) })}\n`);
   if (plan.steps.length === 0) return planned;
   // Refuse (destructive without approval, ZSC key variable unset) before asking, with executePlan's words.
   preflight(plan, io.env, options.allowDestructive);

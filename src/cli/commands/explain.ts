@@ -1,13 +1,11 @@
 import { loadManifest } from '../../manifest/load-manifest.js';
 import { escapeControls, UserError } from '../../model/errors.js';
 import { explainUser } from '../../plan/explain.js';
-import { reconcileRecord } from '../../plan/reconcile-record.js';
-import { recordSection } from '../../record/journal.js';
 import { readRecord, recordPathFor } from '../../record/record-file.js';
 import { renderExplanation } from '../../render/render-explain.js';
-import { clockFrom } from '../clock.js';
+import { getPlan } from '../../run/index.js';
 import type { Io } from '../io.js';
-import { readAndPlan } from '../make-plan.js';
+import { shellInput } from '../make-plan.js';
 import { openTarget, type TargetFlags } from '../target.js';
 
 export interface ExplainCommandOptions extends TargetFlags {
@@ -24,10 +22,10 @@ export async function explainCommand(opts: ExplainCommandOptions, io: Io): Promi
   const record = recordFile ? readRecord(recordFile) : undefined;
   const target = await openTarget(opts, io, desired.dc);
   try {
+    const input = shellInput(io, target);
     // The plan apply would make, with the brake out of the way: explain says what, not whether.
-    const { plan, live } = await readAndPlan(desired, target, { allowDestructive: true, maxRevokePct: 100 }, io, undefined, record);
-    const integration = live.integration ?? reconcileRecord(live, recordSection(record, target.kind, live.org.id)).integration;
-    const e = explainUser(opts.email, desired, live, integration, plan, clockFrom(io.env)().toISOString());
+    const { plan, live, settings } = await getPlan({ ...input, desired, options: { allowDestructive: true, maxRevokePct: 100 }, record });
+    const e = explainUser(opts.email, desired, live, settings, plan, input.now);
     if (!e) {
       throw new UserError(`${escapeControls(opts.email)} is not a CRM user of ${escapeControls(live.org.companyName)} (org ${live.org.id}), nor listed in ${escapeControls(desired.file)}`);
     }

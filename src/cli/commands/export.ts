@@ -2,6 +2,7 @@ import { existsSync, lstatSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { DEFAULT_SCHEMA_PATH, liveToManifest } from '../../manifest/export-manifest.js';
 import { escapeControls, UserError } from '../../model/errors.js';
+import { readCurrent } from '../../run/index.js';
 import type { Io } from '../io.js';
 import { progressBar } from '../progress.js';
 import { openTarget, type TargetFlags } from '../target.js';
@@ -51,8 +52,7 @@ export async function exportCommand(opts: ExportCommandOptions, io: Io): Promise
   refuseExisting(opts, io);
   const target = await openTarget(opts, io);
   try {
-    const bar = progressBar(io, 'reading users');
-    const live = await target.provider.read({ onProgress: bar.update }).finally(bar.done);
+    const { live } = await readCurrent({ provider: target.provider, target, progress: progressBar(io, 'reading users') });
     const text = liveToManifest(live, { schemaPath: schemaPathFor(opts, io) });
     // Without readable settings (real Zoho) or without a portal, the export is a skeleton to fill in.
     if (live.integration === null || (live.integration.status === 'active' && live.integration.portal === null)) {

@@ -1,11 +1,10 @@
 import { acquireLock } from '../../apply/index.js';
 import { loadManifest } from '../../manifest/load-manifest.js';
 import { escapeControls, UserError } from '../../model/errors.js';
-import { NOTHING_CONFIGURED, settingsOf, withSteps, type RecordedSettings } from '../../model/record.js';
-import { plan } from '../../plan/index.js';
 import { RecordJournal } from '../../record/journal.js';
 import { readRecord, recordPathFor } from '../../record/record-file.js';
 import { settingsChecklist } from '../../render/index.js';
+import { planImport } from '../../run/index.js';
 import { clockFrom } from '../clock.js';
 import type { Io } from '../io.js';
 import { openTarget, type TargetFlags } from '../target.js';
@@ -40,19 +39,9 @@ export async function importCommand(opts: ImportCommandOptions, io: Io): Promise
   });
   try {
     readRecord(recordFile); // a corrupt or foreign file is refused before anything is asked
-    const live = await target.provider.read();
-    if (live.org.id !== desired.org) {
-      throw new UserError(`${desired.file} governs org ${desired.org}, but zpi reaches ${live.org.companyName} (org ${live.org.id})`);
-    }
-    const ctx = { target: { org: { id: live.org.id, name: live.org.companyName }, endpointKind: target.kind, endpoint: target.endpoint }, options: { allowDestructive: true, maxRevokePct: 100 } };
-    // A plan from nothing checks the manifest against the org (users active, profiles and portal exist).
-    const fromNothing = plan(desired, live, ctx);
+    const { live, plan, settings, readable } = await planImport({ desired, provider: target.provider, target });
     const where = escapeControls(recordFile);
-    let settings: RecordedSettings;
-    if (live.integration) {
-      settings = settingsOf(live.integration, live.users);
-    } else {
-      settings = withSteps(NOTHING_CONFIGURED, fromNothing.steps);
+    if (!readable) {
       io.err(`Zoho publishes no API for the integration's settings: check them in Setup.\n\n`);
       for (const line of settingsChecklist(settings)) io.err(`${line}\n`);
       io.err('\n');
@@ -65,9 +54,9 @@ export async function importCommand(opts: ImportCommandOptions, io: Io): Promise
         }
       }
     }
-    const journal = RecordJournal.open(recordFile, fromNothing, live, settings);
+    const journal = RecordJournal.open(recordFile, plan, live, settings);
     journal.finish({ at: now.toISOString(), by: live.currentUser.email, action: 'import', manifestHash: desired.hash }, [
-      live.integration ? 'recorded the settings as read' : 'recorded the manifest as confirmed in Setup',
+      readable ? 'recorded the settings as read' : 'recorded the manifest as confirmed in Setup',
     ]);
     const portal = settings.portal ? `portal ${escapeControls(settings.portal.name)}` : 'not activated';
     const counts = `${settings.users.length} user${settings.users.length === 1 ? '' : 's'} with access, ${Object.keys(settings.profiles).length} profile permission sets`;

@@ -1,15 +1,13 @@
 import { dirname, relative, resolve, sep } from 'node:path';
 import { displayName, loadManifest } from '../../manifest/load-manifest.js';
-import { reconcileRecord } from '../../plan/reconcile-record.js';
-import { recordSection } from '../../record/journal.js';
 import { readRecord, recordPathFor } from '../../record/record-file.js';
 import { escapeControls, UserError } from '../../model/errors.js';
 import { redactSecrets, secretRedactor } from '../../provider/redactor.js';
 import { renderJson, renderMarkdown, renderText } from '../../render/index.js';
 import { diffSection, renderManifestDiff } from '../../render/render-diff.js';
-import { clockFrom } from '../clock.js';
+import { getPlan } from '../../run/index.js';
 import type { Io } from '../io.js';
-import { planHeader, readAndPlan } from '../make-plan.js';
+import { planHeader, readSummary, shellInput } from '../make-plan.js';
 import { openTarget, type TargetFlags } from '../target.js';
 import { checkOutputPath, writeOutputFile } from '../write-output.js';
 import { shellWord } from './show.js';
@@ -62,15 +60,15 @@ export async function planCommand(opts: PlanCommandOptions, io: Io): Promise<num
     const options = { allowDestructive: Boolean(opts.allowDestructive), maxRevokePct: opts.maxRevoke };
     const recordFile = recordPathFor(desired.file, opts.state);
     const record = recordFile ? readRecord(recordFile) : undefined;
-    const { plan, live, readSummary } = await readAndPlan(desired, target, options, io, undefined, record);
+    const input = shellInput(io, target);
+    const { plan, live, settings, reads } = await getPlan({ ...input, desired, options, record });
     // --diff: the live settings against the manifest's, both in canonical form (render-diff.ts).
     // On real Zoho the settings come from the record, as the plan's do.
-    const current = live.integration ? live : { ...live, integration: reconcileRecord(live, recordSection(record, target.kind, live.org.id)).integration };
-    const diff = opts.diff ? renderManifestDiff(current, desired, { now: clockFrom(io.env)() }) : undefined;
+    const diff = opts.diff ? renderManifestDiff({ ...live, integration: settings }, desired, { now: new Date(input.now) }) : undefined;
     let output: string;
     if (opts.format === 'json') output = renderJson(plan, diff === undefined ? {} : { diff });
     else if (opts.format === 'markdown') output = renderMarkdown(plan);
-    else output = renderText(plan, { color: io.color, header: planHeader('plan', desired, plan), readSummary, full: Boolean(opts.full) });
+    else output = renderText(plan, { color: io.color, header: planHeader('plan', desired, plan), readSummary: readSummary(reads), full: Boolean(opts.full) });
     if (diff !== undefined && opts.format !== 'json') output += diffSection(diff, opts.format, desired.file);
     // A key pasted where a name or email goes would be printed with it: masked like in every message.
     const shown = redactSecrets(output);

@@ -1,12 +1,16 @@
+import type { ApplyEvent, ApplyResult, StepRef } from '../model/apply-events.js';
 import { escapeControls } from '../model/errors.js';
 import type { Plan, StepAction, StepKind } from '../model/plan.js';
-import { escapeStrings } from '../render/safe-text.js';
-import { formatCount, plural } from '../render/summary-line.js';
-import type { ApplyEvent, ApplyResult, StepRef } from './types.js';
+import { palette } from './ansi.js';
+import type { StepLine } from './describe-steps.js';
+import { escapeStrings } from './safe-text.js';
+import { formatCount, plural } from './summary-line.js';
 
-const SYMBOL: Record<StepAction, string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
+// Terraform's idiom, as the plan's step list shows it: + create, ~ update, - delete, -/+ replace.
+const SYMBOL: Record<StepAction, StepLine['symbol']> = { create: '+', update: '~', delete: '-', replace: '-/+' };
 
-const NOUN: Record<StepKind, string> = {
+// The plan's nouns (describeSteps); a deactivation says what it does rather than "portal".
+const NOUN: Record<StepKind, StepLine['noun'] | 'deactivate'> = {
   deactivate: 'deactivate',
   'associate-portal': 'portal',
   'change-portal': 'portal',
@@ -16,21 +20,14 @@ const NOUN: Record<StepKind, string> = {
   'revoke-user': 'revoke',
 };
 
-/** Terraform's idiom: + create, ~ update, - delete, -/+ replace. */
-export function actionSymbol(action: StepAction): string {
-  return SYMBOL[action];
-}
-
 /** "grant carol@acme.com", "profile Standard": what a step changes, for people (the target escaped: it is a remote name). */
-export function stepLabel(step: { kind: StepKind; target: string }): string {
+function stepLabel(step: { kind: StepKind; target: string }): string {
   return `${NOUN[step.kind]} ${escapeControls(step.target)}`;
 }
 
-export interface FormatOptions {
+export interface ProgressLineOptions {
   color?: boolean;
 }
-
-const paint = (on: boolean | undefined, code: number, text: string): string => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
 
 function head(ref: StepRef, note = ''): string {
   return `[${ref.index}/${ref.total}] ${SYMBOL[ref.action]} ${stepLabel(ref)}${note} …`;
@@ -43,23 +40,25 @@ function stats(retries: number, ms: number): string {
 }
 
 /**
- * The progress line for an event, e.g. `[3/14] + grant carol@acme.com … ok (1 retry, 0.4 s)`, or
- * undefined for events that print nothing (a step starting; the summary, see formatSummary).
+ * The progress line for an apply event, e.g. `[3/14] + grant carol@acme.com … ok (1 retry, 0.4 s)`,
+ * or undefined for events that print nothing (a step starting; the summary, see formatSummary).
  * Targets and error messages (Zoho's own words) are printed with control characters escaped.
  */
-export function formatStepLine(event: ApplyEvent, opts: FormatOptions = {}): string | undefined {
+export function formatStepLine(event: ApplyEvent, opts: ProgressLineOptions = {}): string | undefined {
   const ev = escapeStrings(event);
+  // Each outcome word ends with a full reset, as these lines always have.
+  const c = palette(Boolean(opts.color), { resetAll: true });
   switch (ev.type) {
     case 'step_done':
       return ev.manual
-        ? `${head(ev)} ${paint(opts.color, 32, 'done')} (confirmed by the administrator)`
-        : `${head(ev)} ${paint(opts.color, 32, 'ok')} (${stats(ev.retries, ev.ms)})`;
+        ? `${head(ev)} ${c.green('done')} (confirmed by the administrator)`
+        : `${head(ev)} ${c.green('ok')} (${stats(ev.retries, ev.ms)})`;
     case 'step_failed':
-      return `${head(ev)} ${paint(opts.color, 31, 'failed')}: ${ev.error.code}: ${ev.error.message} (${stats(ev.retries, ev.ms)})`;
+      return `${head(ev)} ${c.red('failed')}: ${ev.error.code}: ${ev.error.message} (${stats(ev.retries, ev.ms)})`;
     case 'step_retried': {
       const others = ev.stepIds.length > 1 ? ` (and ${formatCount(ev.stepIds.length - 1)} more in the same call)` : '';
       const wait = ev.delayMs !== undefined ? ` in ${(ev.delayMs / 1000).toFixed(1)} s` : '';
-      return `${head(ev, others)} ${paint(opts.color, 33, `retry ${ev.retries}${wait}`)} after ${ev.error.code}: ${ev.error.message}`;
+      return `${head(ev, others)} ${c.yellow(`retry ${ev.retries}${wait}`)} after ${ev.error.code}: ${ev.error.message}`;
     }
     default:
       return undefined;
@@ -67,8 +66,8 @@ export function formatStepLine(event: ApplyEvent, opts: FormatOptions = {}): str
 }
 
 /**
- * The closing line: `Apply complete: 3 added, 1 changed, 1 removed.`, or where and why it stopped and
- * what to do next. `plan` is optional; with it the line says how many steps the plan had.
+ * The closing line of an apply: `Apply complete: 3 added, 1 changed, 1 removed.`, or where and why it
+ * stopped and what to do next. `plan` is optional; with it the line says how many steps the plan had.
  */
 export function formatSummary(given: ApplyResult, plan?: Plan): string {
   // Step ids, targets and messages carry remote names and Zoho's words: escaped like every line.

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { formatStepLine, formatSummary, type ApplyEvent, type ApplyResult } from '../../../src/apply/index.js';
+import type { ApplyEvent, ApplyResult } from '../../../src/apply/index.js';
+import { formatStepLine, formatSummary } from '../../../src/render/apply-progress.js';
 import { groupSteps } from '../../../src/apply/group-steps.js';
-import type { StepRef } from '../../../src/apply/types.js';
-import { associate, grant, profilePerms, revoke, userPerms } from './plan-fixtures.js';
+import type { StepRef } from '../../../src/model/apply-events.js';
+import { associate, grant, profilePerms, revoke, userPerms } from '../apply/plan-fixtures.js';
 
 const ref = (over: Partial<StepRef> = {}): StepRef => ({
   stepId: 'grant-user:carol@acme.com', index: 3, total: 14, kind: 'grant-user', action: 'create', target: 'carol@acme.com', ...over,
