@@ -118,7 +118,7 @@ export async function convergeUnderFaults(mods, { seed, spec, faults, maxRounds 
           rounds.push({ steps: 0 });
           break;
         }
-        const r = await mods.executePlan(p, provider, { env, retry: stepRetry, allowDestructive: true, autoApprove: true });
+        const r = await mods.executePlan(p, provider, { env, retry: stepRetry, allowDestructive: true });
         rounds.push({ steps: p.steps.length, ok: r.ok, done: r.done.length, retries: r.retries, ...(r.failed && { failed: `${r.failed.stepId}: ${r.failed.code}` }) });
       } catch (err) {
         // A read that ran out of retries: the next round tries again. Anything else is a real failure.

@@ -1,9 +1,10 @@
+import type { ErrorInfo } from '../model/apply-events.js';
 import { ApplyStopped, UserError, ZohoApiError } from '../model/errors.js';
 import type { GrantUserStep, RevokeUserStep, SetProfilePermissionsStep, SetUserPermissionsStep, Step } from '../model/plan.js';
+import type { Redactor } from '../model/redactor.js';
 import type { ItemResult, Provider } from '../provider/provider.js';
-import { withRetry, type RetryPolicy } from '../provider/retry-policy.js';
+import { withRetry, type RetryPolicy } from '../retry/retry-policy.js';
 import type { Unit } from './group-steps.js';
-import type { ErrorInfo } from './types.js';
 
 export interface CallContext {
   provider: Provider;
@@ -11,8 +12,8 @@ export interface CallContext {
   policy: RetryPolicy;
   /** Before each retry's wait. */
   onRetry: (err: ZohoApiError, attempt: number) => void;
-  /** Values that must never reach an event or a message (the ZSC key once read). */
-  secrets: Set<string>;
+  /** Masks values that must never reach an event or a message (the ZSC key once read). */
+  secrets: Redactor;
   /** Aborted (with an ApplyStopped reason): no further attempt; a retry wait ends at once. */
   signal?: AbortSignal;
 }
@@ -78,7 +79,7 @@ async function invoke(steps: Step[], ctx: CallContext): Promise<ItemResult[] | u
     case 'change-portal': {
       // Read at the last moment and only here (preflight checked it is set); never logged.
       const zscKey = ctx.env[first.after.zscKeyVar] ?? '';
-      if (zscKey) ctx.secrets.add(zscKey);
+      ctx.secrets.add(zscKey);
       const input = { portalId: first.after.portal.id, zscKey, email: first.after.zscEmail };
       await (first.kind === 'change-portal' ? p.changePortal(input) : p.associatePortal(input));
       return undefined;
@@ -99,7 +100,7 @@ async function invoke(steps: Step[], ctx: CallContext): Promise<ItemResult[] | u
 }
 
 /** The item answering for `step`: by user id, or by profile name (the Provider contract) or id. */
-function itemError(step: Step, items: ItemResult[], secrets: Set<string>): ErrorInfo | undefined {
+function itemError(step: Step, items: ItemResult[], secrets: Redactor): ErrorInfo | undefined {
   const keys =
     step.kind === 'set-profile-permissions'
       ? [step.profile.name, step.profile.id]
@@ -110,7 +111,7 @@ function itemError(step: Step, items: ItemResult[], secrets: Set<string>): Error
   // No answer for an item means we cannot tell it took effect; a re-run will plan it again if not.
   if (!item) return { code: 'NO_RESULT', message: `Zoho's answer has no result for ${step.target}` };
   if (item.ok) return undefined;
-  return { code: item.code, message: redact(item.message, secrets) };
+  return { code: item.code, message: secrets.redact(item.message) };
 }
 
 /** What to check when Zoho refuses the key: the variable and the email, by name (never the key). */
@@ -122,14 +123,8 @@ function withHint(info: ErrorInfo, step: Step | undefined): ErrorInfo {
   return { ...info, message: `${info.message}; ${hint}` };
 }
 
-function errorInfo(err: UserError, secrets: Set<string>): ErrorInfo {
+function errorInfo(err: UserError, secrets: Redactor): ErrorInfo {
   const code = err instanceof ZohoApiError ? err.code : 'ERROR';
-  return { code, message: redact(err.message, secrets) };
-}
-
-/** Belt and braces: a server echoing the key back must not put it on a terminal or in CI logs. */
-export function redact(text: string, secrets: Set<string>): string {
-  let out = text;
-  for (const s of secrets) out = out.split(s).join('(sensitive)');
-  return out;
+  // Belt and braces: a server echoing the key back must not put it on a terminal or in CI logs.
+  return { code, message: secrets.redact(err.message) };
 }

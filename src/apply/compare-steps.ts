@@ -1,5 +1,6 @@
 import { escapeControls } from '../model/errors.js';
 import { stableStringify } from '../model/fingerprint.js';
+import { isObj } from '../model/is-obj.js';
 import type { Step } from '../model/plan.js';
 
 /**
@@ -67,4 +68,3 @@ function firstDifference(a: unknown, b: unknown, path: string): string {
   return path;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

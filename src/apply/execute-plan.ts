@@ -1,12 +1,15 @@
+import type { ApplyEvent, ApplyResult, StepRef } from '../model/apply-events.js';
+import { MAX_BATCH } from '../model/batch.js';
 import { ApplyStopped } from '../model/errors.js';
 import { summaryBucket, type Plan, type Step } from '../model/plan.js';
+import { Redactor } from '../model/redactor.js';
 import { screenOf } from '../model/runbook.js';
 import type { Provider } from '../provider/provider.js';
-import { retryPolicy } from '../provider/retry-policy.js';
-import { callUnit, redact, type CallContext } from './call-unit.js';
+import { retryPolicy } from '../retry/retry-policy.js';
+import { callUnit, type CallContext } from './call-unit.js';
+import type { ExecuteOptions } from './execute-options.js';
 import { groupSteps, type IndexedStep } from './group-steps.js';
 import { preflight } from './preflight.js';
-import type { ApplyEvent, ApplyResult, ExecuteOptions, StepRef } from './types.js';
 
 const COUNTED = { add: 'added', change: 'changed', remove: 'removed' } as const;
 
@@ -41,7 +44,7 @@ export async function executePlan(plan: Plan, provider: Provider, opts: ExecuteO
   let failed: ApplyResult['failed'];
   let stopped: ApplyResult['stopped'];
   let manualStop: ApplyResult['manualStop'];
-  const secrets = new Set<string>();
+  const secrets = new Redactor();
   const policy = retryPolicy(opts.retry);
 
   const stopReason = (): ApplyResult['stopped'] => {
@@ -49,7 +52,7 @@ export async function executePlan(plan: Plan, provider: Provider, opts: ExecuteO
     return reason instanceof ApplyStopped ? { code: reason.code, message: reason.message } : { code: 'INTERRUPTED', message: 'interrupted' };
   };
 
-  for (const unit of groupSteps(plan.steps, opts.batchSize ?? 100)) {
+  for (const unit of groupSteps(plan.steps, opts.batchSize ?? MAX_BATCH)) {
     // Between calls is where a stop is clean: every step so far either took effect or failed.
     if (opts.signal?.aborted) {
       stopped = stopReason();
@@ -87,7 +90,7 @@ export async function executePlan(plan: Plan, provider: Provider, opts: ExecuteO
           attempt: attempt + 1,
           retries: attempt,
           stepIds: unit.steps.map((s) => s.step.id),
-          error: { code: err.code, message: redact(err.message, secrets) },
+          error: { code: err.code, message: secrets.redact(err.message) },
           ...(err.retryAfterMs !== undefined ? { delayMs: Math.min(err.retryAfterMs, policy.maxRetryAfterMs) } : {}),
         });
       },

@@ -1,3 +1,4 @@
+import { isBatched } from '../model/batch.js';
 import type { Step, StepKind } from '../model/plan.js';
 import { sameVisit } from '../model/runbook.js';
 
@@ -14,20 +15,6 @@ export interface Unit {
   steps: IndexedStep[];
 }
 
-/** Kinds whose provider method takes many items, with how many a call may carry. */
-function batchLimit(kind: StepKind, batchSize: number): number {
-  switch (kind) {
-    // Zoho's batched writes carry at most 100 items a call (the provider refuses more).
-    case 'grant-user':
-    case 'revoke-user':
-    case 'set-profile-permissions':
-    case 'set-user-permissions':
-      return batchSize;
-    default:
-      return 1;
-  }
-}
-
 /**
  * Splits the plan into units in plan order: consecutive steps of a batchable kind share a call
  * (plan() emits each kind together, DESIGN §4); consecutive manual steps on one Setup screen are one
@@ -42,7 +29,7 @@ export function groupSteps(steps: readonly Step[], batchSize: number): Unit[] {
     const prev = last?.steps[last.steps.length - 1]?.step;
     const together = last && prev && (step.manual
       ? last.manual && sameVisit(prev, step)
-      : !last.manual && last.kind === step.kind && last.steps.length < batchLimit(step.kind, batchSize));
+      : !last.manual && last.kind === step.kind && last.steps.length < (isBatched(step.kind) ? batchSize : 1));
     if (together) {
       last.steps.push(item);
     } else {

@@ -1,6 +1,5 @@
-import { UserError } from '../model/errors.js';
+import { escapeControls, UserError } from '../model/errors.js';
 import type { Plan, Step } from '../model/plan.js';
-import { stepLabel } from './format.js';
 
 const LISTED = 3;
 
@@ -39,14 +38,17 @@ function describe(steps: Step[], plan: Plan): string {
       `revoking ${brake.revoking} of ${brake.withAccess} users with access (${Math.round(brake.pct)}% > ${brake.maxPct}%)`,
     );
   } else {
-    parts.push(...revokes.map(stepLabel));
+    parts.push(...revokes.map(destructiveLabel));
   }
   return parts.length > LISTED ? `${parts.slice(0, LISTED).join(', ')} and ${parts.length - LISTED} more` : parts.join(', ');
 }
 
-/** What a destructive step does, in the words of the comment above. */
+/**
+ * What a destructive step does, in the words of the comment above. plan() marks only these and
+ * revokes (the brake) destructive; any other is named by its kind and target.
+ */
 function destructiveLabel(step: Step): string {
   if (step.kind === 'change-portal') return `change portal ${step.before.portal.name} → ${step.target}`;
   if (step.kind === 'deactivate') return 'deactivate the integration';
-  return stepLabel(step);
+  return `${step.kind === 'revoke-user' ? 'revoke' : step.kind} ${escapeControls(step.target)}`;
 }

@@ -1,8 +1,12 @@
 import type { Desired, DesiredPortal, DesiredUser, SourcePos } from '../model/desired.js';
 import { normalizePermissions, type Permission } from '../model/permissions.js';
-import type { ZpiManifest } from './manifest.gen.js';
+import type { Permission as SchemaPermission, ZpiManifest } from './manifest.gen.js';
 import { referenceName } from './env-refs.js';
 import { pointer, type NodeIndex } from './yaml-to-js.js';
+
+// The schema's permissions (generated) are the model's: a fifth one in either fails to compile here.
+type PermissionsAgree = [SchemaPermission, Permission] extends [Permission, SchemaPermission] ? true : never;
+true satisfies PermissionsAgree;
 
 /**
  * The validated manifest as plan() wants it. Only called once the schema and domain checks have

@@ -1,9 +1,8 @@
 import type { SourcePos } from '../model/desired.js';
+import { isObj, type Obj } from '../model/is-obj.js';
 import { PERMISSIONS } from '../model/permissions.js';
 import { pointer, type LocatedMessage, type NodeIndex } from './yaml-to-js.js';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const has = (o: Obj, k: string): boolean => Object.hasOwn(o, k);
 const NEED_VIEW = ['create', 'edit', 'delete'];
 

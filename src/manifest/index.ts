@@ -1,6 +1,5 @@
+// The loader's surface (src/index.ts, the benchmarks); the parts it is built from are imported by path.
 export { parseManifest, type ParseResult } from './parse-manifest.js';
-export { loadManifest, validateFiles, checkFiles, checkFile, type CheckResult } from './load-manifest.js';
-export { liveToManifest } from './export-manifest.js';
-export { referenceName } from './env-refs.js';
-export { MAX_MANIFEST_BYTES } from './limits.js';
-export type { ZpiManifest, Permission as ManifestPermission } from './manifest.gen.js';
+export { loadManifest, checkFiles, type CheckResult } from './load-manifest.js';
+export { liveToManifest, type ExportOptions } from './export-manifest.js';
+export type { ZpiManifest } from './manifest.gen.js';

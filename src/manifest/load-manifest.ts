@@ -29,12 +29,7 @@ export function loadManifest(path: string): Desired {
   return result.desired;
 }
 
-/** Every problem in every file, in file order; [] when all are valid. Warnings are not problems. */
-export function validateFiles(paths: string[]): Problem[] {
-  return paths.flatMap((p) => checkFile(p).problems);
-}
-
-/** Like validateFiles, plus the warnings of the valid files (`file:line:col: message`). */
+/** Every problem in every file, in file order ([] when all are valid), and the warnings of the valid files (`file:line:col: message`). */
 export function checkFiles(paths: string[]): { problems: Problem[]; warnings: string[] } {
   const results = paths.map(checkFile);
   return {

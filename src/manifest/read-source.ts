@@ -1,23 +1,14 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { errnoReason } from '../model/fs-reason.js';
 import { MAX_MANIFEST_BYTES, TOO_LARGE, TOO_LARGE_STREAM } from './limits.js';
 
 export type ReadResult = { bytes: Uint8Array } | { error: string };
 
-const REASONS: Record<string, string> = {
-  ENOENT: 'no such file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'is a directory (expected a YAML manifest)',
-  ENOTDIR: 'a part of the path is not a directory',
-  ELOOP: 'too many symbolic links',
-  ENAMETOOLONG: 'the path is too long',
-  EBADF: 'no such open file descriptor',
-};
+const A_DIRECTORY = 'is a directory (expected a YAML manifest)';
 
-/** A read failure in a few words (`no such file`), for `cannot read file: …`. */
+/** A read failure in a few words (`no such file`), for `cannot read file: …`; else the error's own message. */
 export function readErrorReason(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  return (err.code && REASONS[err.code]) ?? err.message ?? String(e);
+  return errnoReason(e, { EISDIR: A_DIRECTORY }) ?? (e as Error).message ?? String(e);
 }
 
 /** What a path that is neither a regular file nor a directory is; undefined for those two. */
@@ -46,7 +37,7 @@ function pause(ms: number): void {
  */
 function readBounded(fd: number, stream: boolean): ReadResult {
   const st = fstatSync(fd);
-  if (st.isDirectory()) return { error: `cannot read file: ${REASONS.EISDIR}` };
+  if (st.isDirectory()) return { error: `cannot read file: ${A_DIRECTORY}` };
   const odd = stream ? undefined : special(st);
   if (odd) return { error: `cannot read file: ${odd}` };
   if (st.isFile() && st.size > MAX_MANIFEST_BYTES) return { error: TOO_LARGE(st.size) };

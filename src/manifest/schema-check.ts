@@ -19,21 +19,8 @@ const schema = JSON.parse(
 ) as SchemaNode;
 
 /**
- * The schema with every `$ref` replaced by its (non-recursive) definition. ajv compiles a referenced
- * definition as a separate function and concat()s its errors onto the list, which is quadratic:
- * 100,000 bad users took 30 s. Inlined, errors are only pushed.
- */
-function inlineRefs(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(inlineRefs);
-  if (node === null || typeof node !== 'object') return node;
-  const { $ref, ...rest } = node as Record<string, unknown>;
-  if (typeof $ref === 'string') return inlineRefs(schema.definitions?.[$ref.replace('#/definitions/', '')]);
-  return Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, k === 'definitions' ? v : inlineRefs(v)]));
-}
-
-/**
- * The manifest schema, compiled ahead of time (src/schema/validateManifest.gen.ts, from the inlined
- * schema: see inlineRefs and scripts/gen-validators.mjs): a CLI run does not load ajv's compiler.
+ * The manifest schema, compiled ahead of time (src/schema/validateManifest.gen.ts, with every $ref
+ * inlined so errors are pushed, not concatenated: scripts/gen-validators.mjs): a CLI run does not load ajv's compiler.
  * `format: date` (users[].expires) is JSON Schema's full-date, YYYY-MM-DD naming a day that exists:
  * the compiled code accepts any text for it and calendarErrors adds what ajv's format would report.
  */

@@ -36,20 +36,22 @@ export function formatProblem(p: Problem): string {
   return `${escapeControls(p.file)}:${p.line}:${p.col}: ${escapeControls(p.message)}`;
 }
 
-/** One or more problems in manifest files; every one is reported, not just the first. */
-export class ManifestError extends UserError {
-  override name = 'ManifestError';
+/** Problems located in a manifest, every one reported (one `file:line:col: message` line each), not just the first. */
+export class ProblemsError extends UserError {
+  override name = 'ProblemsError';
   constructor(readonly problems: Problem[]) {
     super(problems.map(formatProblem).join('\n'));
   }
 }
 
+/** One or more problems in manifest files. */
+export class ManifestError extends ProblemsError {
+  override name = 'ManifestError';
+}
+
 /** The manifest is valid but cannot be planned against this live state (unknown user, wrong org…). */
-export class PlanError extends UserError {
+export class PlanError extends ProblemsError {
   override name = 'PlanError';
-  constructor(readonly problems: Problem[]) {
-    super(problems.map(formatProblem).join('\n'));
-  }
 }
 
 /**

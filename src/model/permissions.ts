@@ -1,6 +1,8 @@
-import type { Permission } from '../manifest/manifest.gen.js';
-
-export type { Permission };
+/**
+ * A permission on projects inside CRM. The manifest's schema names the same four (the generated
+ * manifest.gen.ts `Permission`; src/manifest/build-desired.ts checks at compile time that the two agree).
+ */
+export type Permission = 'view' | 'create' | 'edit' | 'delete';
 
 /** Canonical order of permissions; every permission list zpi stores or prints uses it. */
 export const PERMISSIONS: readonly Permission[] = ['view', 'create', 'edit', 'delete'];

@@ -1,3 +1,4 @@
+import { applySteps, type SettingsDraft } from './integration-after.js';
 import type { LiveIntegration, LiveUser } from './live.js';
 import { normalizePermissions, type Permission } from './permissions.js';
 import type { PlanTarget, Step } from './plan.js';
@@ -93,60 +94,49 @@ export function settingsOf(integration: LiveIntegration, users: readonly LiveUse
   const emails = new Map(users.map((u) => [u.id, u.email]));
   const active = integration.status === 'active' && integration.portal !== null;
   if (!active) return NOTHING_CONFIGURED;
+  const overrides = integration.userPermissions;
+  return recorded(integration, (id) => (Object.hasOwn(overrides, id) ? overrides[id] : undefined), emails);
+}
+
+/** Settings as the record holds them: users with access only, each with their override if any. */
+function recorded(
+  s: Pick<LiveIntegration, 'status' | 'portal' | 'profilePermissions'> & { users: Iterable<string> },
+  overrideOf: (id: string) => Permission[] | undefined,
+  emails: ReadonlyMap<string, string>,
+): RecordedSettings {
   return canonicalSettings({
-    status: 'active',
-    portal: integration.portal,
-    users: integration.users.map((id) => {
-      const permissions = Object.hasOwn(integration.userPermissions, id) ? integration.userPermissions[id] : undefined;
+    status: s.status,
+    portal: s.portal,
+    users: Array.from(s.users, (id) => {
       const email = emails.get(id) ?? `(user ${id})`;
+      const permissions = overrideOf(id);
       return permissions ? { id, email, permissions } : { id, email };
     }),
-    profiles: { ...integration.profilePermissions },
+    profiles: { ...s.profilePermissions },
   });
 }
 
 /**
- * The settings once `steps` took effect, in order (each as Zoho applies it: a new or changed portal
- * starts with no users and no permissions; deactivation clears everything). Pure; `settings` is
- * not touched.
+ * The settings once `steps` took effect, in order, each as Zoho applies it (applySteps: a new or
+ * changed portal starts with no users and no permissions; deactivation clears everything). Users keep
+ * the email recorded for them; a grant names its user by the step's. Pure; `settings` is not touched.
  */
 export function withSteps(settings: RecordedSettings, steps: readonly Step[]): RecordedSettings {
-  let status = settings.status;
-  let portal = settings.portal;
-  const users = new Map(settings.users.map((u) => [u.id, { ...u }]));
-  const profiles: Record<string, Permission[]> = { ...settings.profiles };
-  const clear = (): void => {
-    users.clear();
-    for (const k of Object.keys(profiles)) delete profiles[k];
-  };
-  for (const step of steps) {
-    switch (step.kind) {
-      case 'deactivate':
-        status = 'inactive';
-        portal = null;
-        clear();
-        break;
-      case 'associate-portal':
-      case 'change-portal':
-        status = 'active';
-        portal = { id: step.after.portal.id, name: step.after.portal.name };
-        clear();
-        break;
-      case 'set-profile-permissions':
-        profiles[step.profile.name] = [...step.after];
-        break;
-      case 'grant-user':
-        users.set(step.user.id, step.override ? { id: step.user.id, email: step.user.email, permissions: [...step.override] } : { id: step.user.id, email: step.user.email });
-        break;
-      case 'revoke-user':
-        users.delete(step.user.id);
-        break;
-      case 'set-user-permissions': {
-        const u = users.get(step.user.id) ?? { id: step.user.id, email: step.user.email };
-        users.set(step.user.id, step.after ? { id: u.id, email: u.email, permissions: [...step.after] } : { id: u.id, email: u.email });
-        break;
-      }
-    }
+  const emails = new Map<string, string>();
+  const userPermissions = new Map<string, Permission[]>();
+  for (const u of settings.users) {
+    emails.set(u.id, u.email);
+    if (u.permissions) userPermissions.set(u.id, u.permissions);
   }
-  return canonicalSettings({ status, portal, users: [...users.values()], profiles });
+  const draft: SettingsDraft = {
+    status: settings.status,
+    portal: settings.portal,
+    users: new Set(emails.keys()),
+    profilePermissions: new Map(Object.entries(settings.profiles)),
+    userPermissions,
+  };
+  applySteps(draft, steps);
+  for (const step of steps) if (step.kind === 'grant-user') emails.set(step.user.id, step.user.email);
+  const profilePermissions = Object.fromEntries(draft.profilePermissions);
+  return recorded({ ...draft, profilePermissions }, (id) => draft.userPermissions.get(id), emails);
 }

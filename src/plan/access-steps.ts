@@ -32,7 +32,7 @@ export interface PlanStates {
 
 /**
  * Profile, grant, per-user and revoke steps that take `base` to `target`, and the effective-access
- * changes from `before` to `target` (escalations first, then by email; see computeAccessChanges).
+ * changes from `before` to `target` (escalations first, then by email; see accessChanges).
  * Only managed profiles (listed in the manifest) get a step; users are authoritative; a per-user
  * override is reconciled as declared (one equal to the profile's permissions still pins the user).
  * `users` are the CRM users by id.

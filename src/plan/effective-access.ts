@@ -1,28 +1,11 @@
-import type { LiveUser } from '../model/live.js';
 import type { AccessChange, AccessReason } from '../model/plan.js';
-import { normalizePermissions, permissionMask, permissionsOfMask, samePermissions, type Permission } from '../model/permissions.js';
-import { own, type IntegrationState } from './integration-state.js';
+import { permissionMask, permissionsOfMask, type Permission } from '../model/permissions.js';
+import type { IntegrationState } from './integration-state.js';
 
+/** A user's effective permissions (canonical order) and why they are what they are. */
 export interface Access {
   permissions: Permission[];
   reason: AccessReason;
-}
-
-/** A user as plan() sees it: an id, and the profile when the user is known to CRM. */
-export interface SubjectUser {
-  id: string;
-  email: string;
-  profile?: string;
-}
-
-/** Per-user override if there is one, else the profile's permissions; nothing without access. */
-export function effectiveAccess(state: IntegrationState, user: SubjectUser): Access {
-  if (!state.users.has(user.id)) return { permissions: [], reason: { kind: 'none' } };
-  const override = own(state.userPermissions, user.id);
-  if (override) return { permissions: normalizePermissions(override), reason: { kind: 'override' } };
-  if (user.profile === undefined) return { permissions: [], reason: { kind: 'none' } };
-  const perms = own(state.profilePermissions, user.profile) ?? [];
-  return { permissions: normalizePermissions(perms), reason: { kind: 'profile', profile: user.profile } };
 }
 
 // Why, in the bits above a permission mask (see AccessIndex.of).
@@ -40,9 +23,12 @@ export interface PlanUser {
 }
 
 /**
- * effectiveAccess for many users against one state, as numbers: the permission mask in the low four
- * bits and why above them. A plan for 100,000 users asks this a few hundred thousand times; it must
- * not build a list for each answer. Answers match effectiveAccess exactly.
+ * zpi's one engine of effective access (plan, access review, explain): a user with access holds their
+ * per-user override if there is one, else their profile's permissions; a user without access holds
+ * nothing. Answers are numbers, the permission mask in the low four bits and why above them: a plan
+ * for 100,000 users asks a few hundred thousand times and must not build a list for each answer
+ * (`access()` gives the list, for a few users). test/helpers/access-oracle.ts restates the rule on
+ * lists, and a property test holds the two equal.
  */
 export class AccessIndex {
   readonly users: ReadonlySet<string>;
@@ -72,11 +58,17 @@ export class AccessIndex {
     if (profile === undefined) return 0;
     return (this.profiles.get(profile) ?? 0) | BY_PROFILE;
   }
+
+  /** `of` as a permission list and why. */
+  access(id: string, profile: string | undefined): Access {
+    const a = this.of(id, profile);
+    return { permissions: permissionsOfMask(a), reason: reasonOf(a, profile) };
+  }
 }
 
 /**
  * Own keys only (as own() reads them): a profile called "constructor" is a profile. A missing list
- * means no permissions for a profile and no override for a user, as in effectiveAccess.
+ * means no permissions for a profile and no override for a user.
  */
 function masks(record: Readonly<Record<string, readonly Permission[]>>, keepEmpty: boolean): Map<string, number> {
   const out = new Map<string, number>();
@@ -90,7 +82,7 @@ function masks(record: Readonly<Record<string, readonly Permission[]>>, keepEmpt
 
 export const mask = (access: number): number => access & 15;
 
-/** The reason effectiveAccess would give for an AccessIndex answer. */
+/** Why an AccessIndex answer is what it is. */
 export function reasonOf(access: number, profile: string | undefined): AccessReason {
   if (access & BY_OVERRIDE) return { kind: 'override' };
   if (access & BY_PROFILE) return { kind: 'profile', profile: profile as string };
@@ -100,22 +92,8 @@ export function reasonOf(access: number, profile: string | undefined): AccessRea
 /** What plan() prints for a user: the email, or a label for an id CRM does not know. */
 export const emailOf = (id: string, user: PlanUser | undefined): string => (user === undefined ? unknownSubject(id).email : user.email);
 
-export function subjectOf(user: LiveUser): SubjectUser {
-  return { id: user.id, email: user.email, profile: user.profile.name };
-}
-
-/** Classifies before → after; null when the permissions are the same. */
-export function classifyChange(before: readonly Permission[], after: readonly Permission[]): AccessChange['change'] | null {
-  if (samePermissions(before, after)) return null;
-  if (before.length === 0) return 'gains';
-  if (after.length === 0) return 'loses';
-  const gained = after.some((p) => !before.includes(p));
-  const lost = before.some((p) => !after.includes(p));
-  return gained && lost ? 'changed' : gained ? 'escalated' : 'reduced';
-}
-
-/** classifyChange for canonical sets given as masks. */
-function classifyMasks(before: number, after: number): AccessChange['change'] | null {
+/** Classifies before → after, permission sets as masks (permissionMask); null when they are the same. */
+export function classifyChange(before: number, after: number): AccessChange['change'] | null {
   if (before === after) return null;
   if (before === 0) return 'gains';
   if (after === 0) return 'loses';
@@ -127,18 +105,7 @@ function classifyMasks(before: number, after: number): AccessChange['change'] | 
 // Reviewers must see escalations first: anything that gains a permission sorts before reductions.
 const RANK: Record<AccessChange['change'], 0 | 1> = { gains: 0, escalated: 0, changed: 0, reduced: 1, loses: 1 };
 
-/** Every user whose effective permissions differ between the two states; escalations first, then by email. */
-export function computeAccessChanges(
-  before: IntegrationState,
-  after: IntegrationState,
-  subjects: ReadonlyMap<string, SubjectUser>,
-): AccessChange[] {
-  const users = new Map<string, PlanUser>();
-  for (const [id, s] of subjects) users.set(id, { id: s.id, email: s.email, ...(s.profile !== undefined && { profile: { name: s.profile } }) });
-  return accessChanges(AccessIndex.of(before), AccessIndex.of(after), users);
-}
-
-/** computeAccessChanges on indexed states, with users by id. */
+/** Every user whose effective permissions differ between the two states, with users by id; escalations first, then by email. */
 export function accessChanges(before: AccessIndex, after: AccessIndex, users: ReadonlyMap<string, PlanUser>): AccessChange[] {
   const ranked: [AccessChange[], AccessChange[]] = [[], []];
   // Each user once: everyone who had access, then those who only gain it.
@@ -162,7 +129,7 @@ export function pushAccessChange(
   ranked: [AccessChange[], AccessChange[]],
   expired?: string,
 ): void {
-  const change = classifyMasks(mask(b), mask(a));
+  const change = classifyChange(mask(b), mask(a));
   if (!change) return;
   const entry: AccessChange = {
     email,
@@ -183,7 +150,7 @@ const byEmail = (x: { email: string }, y: { email: string }): number => compareT
  * A user id the integration lists but CRM's user list does not (e.g. a user deleted since): it can
  * still be revoked, so it needs a readable label.
  */
-export function unknownSubject(id: string): SubjectUser {
+export function unknownSubject(id: string): { id: string; email: string } {
   return { id, email: `(user id ${id})` };
 }
 

@@ -3,7 +3,7 @@ import type { Live, LiveIntegration } from '../model/live.js';
 import type { Permission } from '../model/permissions.js';
 import type { Plan, Step } from '../model/plan.js';
 import { settingsOf, withSteps, type RecordedSettings } from '../model/record.js';
-import { effectiveAccess } from './effective-access.js';
+import { AccessIndex } from './effective-access.js';
 import type { IntegrationState } from './integration-state.js';
 
 /** One user's access at one moment, and what it comes from. */
@@ -50,7 +50,7 @@ function stateOf(settings: RecordedSettings): IntegrationState {
 
 function accessAt(settings: RecordedSettings, id: string, profile: string | undefined): AccessAt {
   const state = stateOf(settings);
-  const access = effectiveAccess(state, { id, email: '', ...(profile !== undefined && { profile }) });
+  const access = AccessIndex.of(state).access(id, profile);
   const override = settings.users.find((u) => u.id === id)?.permissions ?? null;
   const profilePermissions = profile !== undefined && Object.hasOwn(settings.profiles, profile) ? (settings.profiles[profile] as Permission[]) : [];
   return { access: state.users.has(id), permissions: access.permissions, override: state.users.has(id) ? override : null, profilePermissions };

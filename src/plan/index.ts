@@ -1,7 +1,2 @@
+// The planner's surface: plan() and its context. The parts it is built from are imported by path.
 export { plan, type PlanContext } from './plan.js';
-export { checkDomain, type DomainCheck } from './check-domain.js';
-export { resolvePortal } from './resolve-portal.js';
-export { computeBlastRadius } from './compute-blast-radius.js';
-export { computeBrake } from './compute-brake.js';
-export { classifyChange, computeAccessChanges, effectiveAccess, type Access, type SubjectUser } from './effective-access.js';
-export { estimateApiCalls, summarize, USER_BATCH } from './summarize-plan.js';

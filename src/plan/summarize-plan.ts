@@ -1,7 +1,5 @@
-import { summaryBucket, type Plan, type Step, type StepKind } from '../model/plan.js';
-
-/** Items per batched write (grants, revokes, profile and user permissions): Zoho takes at most 100 a call. */
-export const USER_BATCH = 100;
+import { isBatched, MAX_BATCH } from '../model/batch.js';
+import { summaryBucket, type Plan, type Step } from '../model/plan.js';
 
 /** Counts for the summary line; see summaryBucket. */
 export function summarize(steps: readonly Step[]): Plan['summary'] {
@@ -12,8 +10,6 @@ export function summarize(steps: readonly Step[]): Plan['summary'] {
   }
   return summary;
 }
-
-const BATCHED: ReadonlySet<StepKind> = new Set(['set-profile-permissions', 'grant-user', 'set-user-permissions', 'revoke-user']);
 
 /**
  * Calls apply will make: one per portal step, and one per 100 consecutive steps of a batched kind
@@ -27,7 +23,7 @@ export function estimateApiCalls(steps: readonly Step[]): number {
     // A manual step is done in Setup by an administrator: no call.
     if (s.manual) return;
     const prev = steps[i - 1];
-    run = prev && !prev.manual && prev.kind === s.kind && BATCHED.has(s.kind) && run < USER_BATCH ? run + 1 : 1;
+    run = prev && !prev.manual && prev.kind === s.kind && isBatched(s.kind) && run < MAX_BATCH ? run + 1 : 1;
     if (run === 1) calls++;
   });
   return calls;

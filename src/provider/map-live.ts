@@ -1,3 +1,4 @@
+import { isObj, type Obj } from '../model/is-obj.js';
 import type { LinkCounts, Live, LiveIntegration, LivePortal, LiveUser } from '../model/live.js';
 import type { Permission } from '../model/permissions.js';
 import { PERMISSIONS } from '../model/permissions.js';
@@ -10,8 +11,6 @@ export class ShapeError extends Error {
   override name = 'ShapeError';
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function obj(v: unknown, what: string): Obj {
   if (!isObj(v)) throw new ShapeError(`${what} is not an object`);
@@ -87,7 +86,7 @@ export function mapCurrentUser(body: unknown): Live['currentUser'] {
 }
 
 /** One page of AllUsers; undefined body = 204 (no users). */
-export function mapUsersPage(body: unknown, interner?: UserInterner): { users: LiveUser[]; count?: number; perPage?: number; more: boolean } {
+export function mapUsersPage(body: unknown, interner?: UserInterner): { users: LiveUser[]; count?: number; more: boolean } {
   if (body === undefined) return { users: [], more: false };
   const b = obj(body, 'users answer');
   const users = list(b.users ?? [], 'users').map((u) => mapUser(u, interner));
@@ -95,7 +94,6 @@ export function mapUsersPage(body: unknown, interner?: UserInterner): { users: L
   return {
     users,
     ...(typeof info.count === 'number' ? { count: info.count } : {}),
-    ...(typeof info.per_page === 'number' ? { perPage: info.per_page } : {}),
     more: info.more_records === true,
   };
 }

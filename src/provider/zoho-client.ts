@@ -1,13 +1,15 @@
+import { setMaxListeners } from 'node:events';
 import { UserError, ZohoApiError } from '../model/errors.js';
+import { Redactor } from '../model/redactor.js';
 import type { Endpoints, HostKind } from './endpoints.js';
 import { applyApiDomain } from './endpoints.js';
 import type { TokenGrant, ZohoCredentials } from './oauth-token.js';
 import { AccessTokens, parseTokenAnswer, refreshTokenForm } from './oauth-token.js';
 import type { CallBudget } from './pacer.js';
 import { DEFAULT_PROJECTS_BUDGET, Pacer } from './pacer.js';
-import { maskQuery, Redactor } from './redactor.js';
-import type { RetryPolicy } from './retry-policy.js';
-import { retryPolicy, withRetry } from './retry-policy.js';
+import { maskQuery } from './redactor.js';
+import type { RetryPolicy } from '../retry/retry-policy.js';
+import { retryPolicy, withRetry } from '../retry/retry-policy.js';
 import type { ErrorContext, HttpAnswer } from './zoho-error.js';
 import { answerTooLarge, errorFromFetchFailure, errorFromResponse, formatDuration, malformedAnswer, parseJson, redirectRefused } from './zoho-error.js';
 import { readCapped } from './read-capped.js';
@@ -32,8 +34,6 @@ export interface ZohoClientOptions {
   /** Lines for the person waiting (the CLI prints them on stderr): slow answers and retry waits. */
   onWait?: (line: string) => void;
   retry?: Partial<RetryPolicy>;
-  /** Retry writes on retryable errors too. Off by default: the executor retries whole steps and counts them. */
-  retryWrites?: boolean;
   /** Zoho Projects call budget; default 90 calls per 120 s. */
   projectsBudget?: CallBudget;
   /** The pacer's clock, also for "so far" in onWait lines (tests move it on instead of waiting); default Date.now. */
@@ -162,11 +162,10 @@ export class ZohoClient {
     };
   }
 
-  /** One call; throws ZohoApiError for anything but 2xx. Reads (and writes if retryWrites) are retried. */
+  /** One call; throws ZohoApiError for anything but 2xx. Reads are retried; writes are not (the executor retries whole steps and counts them). */
   request(req: ZohoRequest): Promise<ZohoAnswer> {
     const what = `${req.method} ${req.path}`;
-    const retry = req.method === 'GET' || this.#opts.retryWrites === true;
-    if (!retry) return this.#track(what, () => this.#once(req));
+    if (req.method !== 'GET') return this.#track(what, () => this.#once(req));
     return this.#track(what, () => withRetry(() => this.#once(req), this.#policy, this.#onRetry(what), req.signal));
   }
 
@@ -183,6 +182,10 @@ export class ZohoClient {
   async withDeadline<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const ms = this.limits.readDeadlineMs;
     const ctl = new AbortController();
+    // Every call under the deadline listens to it while it waits (a page read of 10,000 users queues
+    // 50 at once behind the pacer), each removing its listener when done: not the leak Node's
+    // 10-listener warning guesses at, which it printed in the middle of `zpi plan`.
+    setMaxListeners(0, ctl.signal);
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -256,9 +259,12 @@ export class ZohoClient {
       const t0 = performance.now();
       const ms = () => Math.round(performance.now() - t0);
       const quiet = this.#noticeWhileWaiting(`${method} ${ctx.where}`);
+      // The call's own timeout, and the caller's deadline linked in for this call only: a listener left on
+      // the deadline by every page of a 10,000-user read (AbortSignal.any) made Node warn of a leak.
+      const timeout = AbortSignal.timeout(callTimeoutMs);
+      const linked = signal ? linkSignals(timeout, signal) : { signal: timeout, unlink: () => undefined };
       try {
-        const timeout = AbortSignal.timeout(callTimeoutMs);
-        const res = await this.#fetch(url, { ...init, redirect: 'manual', signal: signal ? AbortSignal.any([timeout, signal]) : timeout });
+        const res = await this.#fetch(url, { ...init, redirect: 'manual', signal: linked.signal });
         if (res.status === 429) this.#counts.throttled++;
         if (res.status >= 300 && res.status < 400) {
           void res.body?.cancel().catch(() => undefined);
@@ -272,6 +278,7 @@ export class ZohoClient {
         this.#log(`${method} ${host} ${logPath} ${e.code} ${ms()}ms`);
         throw e;
       } finally {
+        linked.unlink();
         quiet();
       }
     });
@@ -320,6 +327,27 @@ export class ZohoClient {
   #log(line: string): void {
     this.#opts.log?.(this.redact(line));
   }
+}
+
+/**
+ * A signal that aborts when either does, with the listener it puts on `outer` removed by unlink():
+ * unlike AbortSignal.any, nothing stays attached to a long-lived deadline once the call is over.
+ */
+function linkSignals(inner: AbortSignal, outer: AbortSignal): { signal: AbortSignal; unlink: () => void } {
+  const ctl = new AbortController();
+  const fromInner = (): void => ctl.abort(inner.reason);
+  const fromOuter = (): void => ctl.abort(outer.reason);
+  if (outer.aborted) fromOuter();
+  else if (inner.aborted) fromInner();
+  inner.addEventListener('abort', fromInner, { once: true });
+  outer.addEventListener('abort', fromOuter, { once: true });
+  return {
+    signal: ctl.signal,
+    unlink: () => {
+      inner.removeEventListener('abort', fromInner);
+      outer.removeEventListener('abort', fromOuter);
+    },
+  };
 }
 
 /** p, or the signal's reason as soon as it aborts (a shared token refresh may outlive one caller's deadline). */

@@ -1,6 +1,10 @@
 import { ZohoApiError } from '../model/errors.js';
+import { isObj, type Obj } from '../model/is-obj.js';
+import { oneLine } from '../model/one-line.js';
 import type { ItemResult } from './provider.js';
-import { oneLine } from './redactor.js';
+
+/** The longest message an error carries: the CLI prints it as one line. */
+const MESSAGE_MAX = 300;
 
 /**
  * The ONE place that turns what Zoho (or the network) answered into ZohoApiError / ItemResult.
@@ -50,8 +54,6 @@ export function parseJson(text: string): unknown {
   }
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 
@@ -82,7 +84,7 @@ export function oauthError(status: number, body: unknown, ctx: ErrorContext): Zo
   // A refusal inside a 200 is still an authentication failure; report it as one.
   const httpStatus = status >= 200 && status < 300 ? 401 : status;
   const retryable = isRetryableStatus(httpStatus);
-  return new ZohoApiError(httpStatus, code, oneLine(`OAuth refresh failed: ${what} (${redact(code)})`), retryable);
+  return new ZohoApiError(httpStatus, code, oneLine(`OAuth refresh failed: ${what} (${redact(code)})`, MESSAGE_MAX), retryable);
 }
 
 /** Parses a non-2xx answer (CRM, Projects, OAuth or anything else) into a ZohoApiError. */
@@ -115,7 +117,7 @@ export function errorFromResponse(answer: HttpAnswer, ctx: ErrorContext): ZohoAp
         ? `${message ?? 'no message'}${detailsSuffix(details)}`
         : `unexpected answer: ${oneLine(redact(answer.body), 120)}`;
   const text = `${ctx.method} ${ctx.where} → ${status} ${code ?? httpCode(status)}: ${summary}`;
-  return new ZohoApiError(status, code ?? httpCode(status), oneLine(redact(text)), retryable, retryAfterMs);
+  return new ZohoApiError(status, code ?? httpCode(status), oneLine(redact(text), MESSAGE_MAX), retryable, retryAfterMs);
 }
 
 function httpCode(status: number): string {
@@ -177,12 +179,12 @@ export function errorFromFetchFailure(err: unknown, ctx: ErrorContext): ZohoApiE
     retryable = first !== undefined && /^(E[A-Z]+|UND_ERR_\w+)$/.test(first);
   }
   const redact = ctx.redact ?? ((s: string) => s);
-  return new ZohoApiError(0, code, oneLine(redact(`${ctx.method} ${ctx.where} → ${code}: ${text}`)), retryable);
+  return new ZohoApiError(0, code, oneLine(redact(`${ctx.method} ${ctx.where} → ${code}: ${text}`), MESSAGE_MAX), retryable);
 }
 
 /** A 2xx answer whose body is not what the API documents: a bug somewhere, not worth retrying. */
 export function malformedAnswer(ctx: ErrorContext, status: number, why: string): ZohoApiError {
-  return new ZohoApiError(status, 'INVALID_RESPONSE', oneLine(`${ctx.method} ${ctx.where} → ${status}: unexpected answer: ${why}`), false);
+  return new ZohoApiError(status, 'INVALID_RESPONSE', oneLine(`${ctx.method} ${ctx.where} → ${status}: unexpected answer: ${why}`, MESSAGE_MAX), false);
 }
 
 /**
@@ -199,14 +201,14 @@ export function parseItemResults(body: unknown, ids: readonly string[], ctx: Err
     const code = str(it.code) ?? 'INVALID_RESPONSE';
     const ok = code === 'SUCCESS';
     const message = str(it.message) ?? (ok ? 'success' : 'no message');
-    return { id: ids[i] ?? '', ok, code, message: oneLine(redact(ok ? message : `${message}${detailsSuffix(it.details)}`)) };
+    return { id: ids[i] ?? '', ok, code, message: oneLine(redact(ok ? message : `${message}${detailsSuffix(it.details)}`), MESSAGE_MAX) };
   });
 }
 
 /** For single-effect writes (associate, deactivate…): a failed item is a failed call. */
 export function throwIfItemFailed(result: ItemResult, ctx: ErrorContext): void {
   if (result.ok) return;
-  throw new ZohoApiError(400, result.code, oneLine(`${ctx.method} ${ctx.where} → ${result.code}: ${result.message}`), false);
+  throw new ZohoApiError(400, result.code, oneLine(`${ctx.method} ${ctx.where} → ${result.code}: ${result.message}`, MESSAGE_MAX), false);
 }
 
 /** "250 ms", "4 s", "1.5 s", "110 s": durations in messages and progress lines. */
@@ -238,7 +240,7 @@ export function redirectRefused(ctx: ErrorContext, status: number, location: str
     }
   }
   const redact = ctx.redact ?? ((t: string) => t);
-  return new ZohoApiError(status, 'REDIRECT', oneLine(redact(`${ctx.method} ${ctx.where} answered ${status}, ${target}; zpi never follows redirects`)), false);
+  return new ZohoApiError(status, 'REDIRECT', oneLine(redact(`${ctx.method} ${ctx.where} answered ${status}, ${target}; zpi never follows redirects`), MESSAGE_MAX), false);
 }
 
 /** An answer longer than the cap: not retried, as it would be as long again. */

@@ -1,5 +1,6 @@
 import { UserError } from '../model/errors.js';
 import type { LinkCounts } from '../model/live.js';
+import { MAX_BATCH } from '../model/batch.js';
 import type { Permission } from '../model/permissions.js';
 import type { Endpoints } from './endpoints.js';
 import { resolveEndpoints } from './endpoints.js';
@@ -33,9 +34,6 @@ export type ZohoProvider = Provider & {
   /** Where calls go (the CRM base follows the token's api_domain once a call was made). */
   readonly endpoints: Endpoints;
 };
-
-/** Zoho's CRM writes and the integration's user endpoints take at most 100 items a call (WIRE.md B). */
-export const MAX_BATCH = 100;
 
 const BASE = PATHS.integration;
 

@@ -4,6 +4,7 @@ import type { ValidateFunction } from 'ajv';
 import validateRecord from '../schema/validateRecord.gen.js';
 import validateSteps from '../schema/validateSteps.gen.js';
 import { escapeControls, UserError } from '../model/errors.js';
+import { fsReason, WRITE_REASONS } from '../model/fs-reason.js';
 import { parseJsonDocument } from '../model/json-document.js';
 import { RECORD_FORMAT_VERSION, RECORD_KIND, type RecordFile } from '../model/record.js';
 
@@ -15,14 +16,6 @@ const pendingValidator = (): ValidateFunction => validateSteps as unknown as Val
 /** A record of 100,000 users is about 6 MB; far more is not one. */
 const MAX_RECORD_BYTES = 256 * 1024 * 1024;
 
-const WHY: Record<string, string> = {
-  EISDIR: 'it is a directory',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ENOTDIR: 'a part of the path is not a directory',
-  ELOOP: 'too many symbolic links',
-  ENAMETOOLONG: 'the path is too long',
-};
 
 /**
  * The record beside a manifest: `X.state.json` for `X.yaml` (DESIGN §5a). A manifest read from
@@ -46,9 +39,8 @@ export function readRecord(file: string): RecordFile | undefined {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if (err instanceof UserError) throw err;
-    const code = (err as NodeJS.ErrnoException).code ?? '';
-    if (code === 'ENOENT') return undefined;
-    throw new UserError(`cannot read the record ${shown}: ${WHY[code] ?? (code || String(err))}`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new UserError(`cannot read the record ${shown}: ${fsReason(err)}`);
   }
   const fix = 'restore it from git, or pass --state with another file';
   const doc = parseJsonDocument(text, `${shown}: not a zpi record (${fix})`, 'a record') as Record<string, unknown> | null;
@@ -91,8 +83,7 @@ export function writeRecord(file: string, record: RecordFile): void {
     renameSync(temp, file);
   } catch (err) {
     rmSync(temp, { force: true });
-    const code = (err as NodeJS.ErrnoException).code ?? '';
-    throw new UserError(`cannot write the record ${escapeControls(file)}: ${WHY[code] ?? (code || String(err))}`);
+    throw new UserError(`cannot write the record ${escapeControls(file)}: ${fsReason(err, WRITE_REASONS)}`);
   }
 }
 

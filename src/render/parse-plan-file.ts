@@ -2,11 +2,12 @@ import { readFileSync, statSync } from 'node:fs';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import validatePlan from '../schema/validatePlan.gen.js';
 import { escapeControls, UserError } from '../model/errors.js';
+import { fsReason } from '../model/fs-reason.js';
+import { isObj } from '../model/is-obj.js';
 import { PLAN_FORMAT_VERSION, type Plan, type StepKind } from '../model/plan.js';
 import { parseJsonDocument } from '../model/json-document.js';
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 // Compiled ahead of time from schema/plan.schema.json (scripts/gen-validators.mjs).
 const planValidator = (): ValidateFunction => validatePlan as unknown as ValidateFunction;
@@ -42,7 +43,7 @@ function phrase(e: ErrorObject, doc: Json): { path: string; what: string } | und
   switch (e.keyword) {
     case 'required': {
       const parent = valueAt(doc, segments);
-      const known = isObject(parent) && segments[0] === 'steps' && STEP_KINDS.includes(parent.kind as StepKind);
+      const known = isObj(parent) && segments[0] === 'steps' && STEP_KINDS.includes(parent.kind as StepKind);
       const kind = known ? ` for a ${String((parent as Json).kind)} step` : '';
       return { path: pathOf([...segments, String(p.missingProperty)]), what: `present${kind}` };
     }
@@ -70,7 +71,7 @@ function pathOf(segments: string[]): string {
 
 function valueAt(doc: unknown, segments: string[]): unknown {
   let v = doc;
-  for (const s of segments) v = isObject(v) || Array.isArray(v) ? (v as Record<string, unknown>)[s] : undefined;
+  for (const s of segments) v = isObj(v) || Array.isArray(v) ? (v as Record<string, unknown>)[s] : undefined;
   return v;
 }
 
@@ -83,7 +84,7 @@ function quote(value: unknown): string {
 /** Reads a plan saved with `zpi plan --out`; throws UserError saying what is wrong with it. */
 export function parsePlanFile(text: string, file: string): Plan {
   const doc = parseJsonDocument(text, `${file}: not a zpi plan file`);
-  if (!isObject(doc)) throw new UserError(`${file}: not a zpi plan file: expected a JSON object`);
+  if (!isObj(doc)) throw new UserError(`${file}: not a zpi plan file: expected a JSON object`);
   if (doc.formatVersion !== PLAN_FORMAT_VERSION) {
     const found = doc.formatVersion === undefined ? 'it has no formatVersion' : `its formatVersion is ${quote(doc.formatVersion)}`;
     throw new UserError(
@@ -101,15 +102,6 @@ export function parsePlanFile(text: string, file: string): Plan {
 /** A saved plan is a few kB per hundred steps; anything far larger is not one. */
 const MAX_PLAN_BYTES = 128 * 1024 * 1024;
 
-const WHY: Record<string, string> = {
-  ENOENT: 'no such file',
-  EISDIR: 'it is a directory',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ENOTDIR: 'a part of the path is not a directory',
-  ELOOP: 'too many symbolic links',
-  ENAMETOOLONG: 'the path is too long',
-};
 
 /**
  * Reads and checks a plan file (`zpi show`, `zpi apply PLANFILE`); every failure, whatever the file
@@ -126,8 +118,7 @@ export function readPlanFile(file: string): Plan {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if (err instanceof UserError) throw err;
-    const code = (err as NodeJS.ErrnoException).code ?? '';
-    throw new UserError(`cannot read plan file ${file}: ${WHY[code] ?? (code || String(err))}`);
+    throw new UserError(`cannot read plan file ${file}: ${fsReason(err)}`);
   }
   return parsePlanFile(text, file);
 }

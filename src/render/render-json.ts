@@ -27,5 +27,3 @@ export function renderJson(plan: Plan, options: JsonOptions = {}): string {
   const json = JSON.stringify({ formatVersion, ...rest }, null, 2);
   return `${json.replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 }
-
-export { parsePlanFile } from './parse-plan-file.js';

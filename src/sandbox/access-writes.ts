@@ -1,9 +1,10 @@
+import { isObj } from '../model/is-obj.js';
 import { formatPermissions, samePermissions, type Permission } from '../model/permissions.js';
 import { SandboxHttpError, itemError, ok, type WriteItem } from './http-error.js';
 import { associatedPortal, describeUser, isActiveConfirmed, userById } from './org-lookup.js';
 import type { Mutation } from './portal-writes.js';
 import type { SandboxState, SandboxUser } from './state-types.js';
-import { flagsToPermissions, isObj } from './write-input.js';
+import { flagsToPermissions } from './write-input.js';
 
 /** Permissions and grants only make sense with a portal associated. */
 function requireAssociated(draft: SandboxState): void {

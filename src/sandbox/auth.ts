@@ -27,6 +27,11 @@ export class TokenStore {
     return token;
   }
 
+  /** Every token issued so far expires now, as after an hour on Zoho: the next call with one is refused. */
+  expireAll(): void {
+    for (const v of this.tokens.values()) v.expiresAt = 0;
+  }
+
   /** Every access token issued since the sandbox started, in order. */
   allIssued(): string[] {
     return [...this.issued];

@@ -1,4 +1,6 @@
-import { parseDuration, SandboxOptionError, specEntries } from './options-error.js';
+import { parseDuration } from '../model/duration.js';
+import { SandboxOptionError } from './options-error.js';
+import { specEntries } from './spec-entries.js';
 
 export interface FaultSpec {
   /** Share of requests answered 429 (half of them with Retry-After: 1), 500 or 503. */

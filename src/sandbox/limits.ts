@@ -1,4 +1,6 @@
-import { parseDuration, SandboxOptionError, specEntries } from './options-error.js';
+import { parseDuration } from '../model/duration.js';
+import { SandboxOptionError } from './options-error.js';
+import { specEntries } from './spec-entries.js';
 
 export interface LimitSpec {
   /** CRM's concurrency limit per edition (Free 5 … Ultimate 25): a request beyond it answers 429. */

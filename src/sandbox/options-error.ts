@@ -1,18 +1,6 @@
-export { parseDuration } from '../model/duration.js';
 import { UserError } from '../model/errors.js';
 
-/** A malformed --faults or --limits spec (or ZPI_SANDBOX_FAULTS / ZPI_SANDBOX_LIMITS). */
+/** A malformed --faults or --limits spec (or ZPI_SANDBOX_FAULTS / ZPI_SANDBOX_LIMITS), or a bad sandbox option. */
 export class SandboxOptionError extends UserError {
   override name = 'SandboxOptionError';
-}
-
-/** 'a=1,b=2' → entries; '' / 'none' / 'off' → none. */
-export function specEntries(spec: string, what: string): [string, string][] {
-  const s = spec.trim();
-  if (s === '' || s === 'none' || s === 'off') return [];
-  return s.split(',').map((part) => {
-    const eq = part.indexOf('=');
-    if (eq < 1) throw new SandboxOptionError(`${what} "${spec}": expected key=value pairs separated by commas, got "${part.trim()}"`);
-    return [part.slice(0, eq).trim(), part.slice(eq + 1).trim()];
-  });
 }

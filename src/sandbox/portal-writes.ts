@@ -1,6 +1,6 @@
+import { isObj } from '../model/is-obj.js';
 import { SandboxHttpError, ok, type WriteItem } from './http-error.js';
 import type { SandboxPortal, SandboxState, SandboxUser } from './state-types.js';
-import { isObj } from './write-input.js';
 
 export interface Mutation {
   result: WriteItem[];

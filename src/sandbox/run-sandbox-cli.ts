@@ -4,7 +4,7 @@ import { describeLimits, parseLimits } from './limits.js';
 import { SandboxOptionError } from './options-error.js';
 import { effectiveCredentials, userByEmail } from './org-lookup.js';
 import { DEFAULT_SEED_PATH } from './state-store.js';
-import { startSandbox, type SandboxHandle } from './server.js';
+import { effectiveSpecs, startSandbox, type SandboxHandle } from './server.js';
 import { SandboxInUseError } from './state-lock.js';
 
 export interface RunSandboxCliOptions {
@@ -28,8 +28,7 @@ export interface RunSandboxCliOptions {
  */
 export async function runSandboxCli(opts: RunSandboxCliOptions): Promise<SandboxHandle> {
   const out = opts.stdout;
-  const faults = opts.faults ?? process.env.ZPI_SANDBOX_FAULTS;
-  const limits = opts.limits ?? process.env.ZPI_SANDBOX_LIMITS;
+  const { faults, limits } = effectiveSpecs(opts);
   // An existing state file is used as it is and the seed is never read: a --seed given anyway would be
   // silently ignored while the banner named it, so it is refused instead.
   const existing = opts.stateFile !== undefined && existsSync(opts.stateFile);
@@ -40,8 +39,8 @@ export async function runSandboxCli(opts: RunSandboxCliOptions): Promise<Sandbox
     port: opts.port,
     stateFile: opts.stateFile,
     seed: opts.seedFile,
-    faults: faults ?? '',
-    limits: limits ?? '',
+    faults,
+    limits,
     tokenTtlSec: opts.tokenTtlSec,
     zohoOnly: opts.zohoOnly,
     log: opts.logRequests === false ? undefined : (line) => out(line),

@@ -53,6 +53,16 @@ export interface SandboxHandle {
    * the end-to-end harness checks none of them appears in anything zpi prints or writes.
    */
   issuedTokens(): string[];
+  /** For tests: every access token issued so far expires now (Zoho's tokens last an hour). */
+  expireTokens(): void;
+}
+
+/**
+ * The fault and limit specs a sandbox runs with: as given, else ZPI_SANDBOX_FAULTS / ZPI_SANDBOX_LIMITS,
+ * else none ('').
+ */
+export function effectiveSpecs(opts: Pick<SandboxOptions, 'faults' | 'limits'>, env: NodeJS.ProcessEnv = process.env): { faults: string; limits: string } {
+  return { faults: opts.faults ?? env.ZPI_SANDBOX_FAULTS ?? '', limits: opts.limits ?? env.ZPI_SANDBOX_LIMITS ?? '' };
 }
 
 /**
@@ -60,8 +70,9 @@ export interface SandboxHandle {
  * input, SandboxInUseError when another sandbox serves the same state file.
  */
 export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHandle> {
-  const faults = new FaultInjector(parseFaults(opts.faults ?? process.env.ZPI_SANDBOX_FAULTS));
-  const limiter = new Limiter(parseLimits(opts.limits ?? process.env.ZPI_SANDBOX_LIMITS));
+  const specs = effectiveSpecs(opts);
+  const faults = new FaultInjector(parseFaults(specs.faults));
+  const limiter = new Limiter(parseLimits(specs.limits));
   const port = opts.port ?? 0;
   // listen() would throw a RangeError (a stack trace, not a message) for these.
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -142,5 +153,6 @@ async function serve(
     state: () => store.snapshot(),
     stats: () => ({ requests: rt.stats.requests, byStatus: { ...rt.stats.byStatus }, maxInFlight: rt.stats.maxInFlight }),
     issuedTokens: () => rt.tokens.allIssued(),
+    expireTokens: () => rt.tokens.expireAll(),
   };
 }

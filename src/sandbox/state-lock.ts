@@ -4,6 +4,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 // src/lock/ imports only node: built-ins and proper-lockfile: the sandbox still never loads the client.
 import { STALE_MS, takeOwnedLock, type OwnedLockAttempt, type Owner } from '../lock/owned-lock.js';
 import { escapeControls, UserError } from '../model/errors.js';
+import { oneLine } from '../model/one-line.js';
 import { SandboxStateError } from './state-store.js';
 
 const EMBEDDED_ADVICE = 'stop it, or point zpi at it with --endpoint and the URL it printed instead of --sandbox';
@@ -44,9 +45,9 @@ export async function lockStateFile(stateFile: string, onCompromised?: (why: str
   const file = canonical(stateFile);
   let got: OwnedLockAttempt;
   try {
-    got = await takeOwnedLock(file, { onCompromised: (err) => onCompromised?.(oneLine(err)) });
+    got = await takeOwnedLock(file, { onCompromised: (err) => onCompromised?.(reason(err)) });
   } catch (err) {
-    throw new SandboxStateError(`cannot lock state file ${stateFile} (${file}.lock): ${oneLine(err)}`);
+    throw new SandboxStateError(`cannot lock state file ${stateFile} (${file}.lock): ${reason(err)}`);
   }
   if ('lock' in got) return got.lock;
   throw new SandboxInUseError(stateFile, describe(got.holder));
@@ -62,7 +63,7 @@ function canonical(stateFile: string): string {
     fs.mkdirSync(dirname(abs), { recursive: true, mode: 0o700 });
     return join(fs.realpathSync(dirname(abs)), basename(abs));
   } catch (err) {
-    throw new SandboxStateError(`cannot create the directory of state file ${stateFile}: ${oneLine(err)}`);
+    throw new SandboxStateError(`cannot create the directory of state file ${stateFile}: ${reason(err)}`);
   }
 }
 
@@ -73,4 +74,5 @@ function describe(holder: Owner | undefined): string {
   return `pid ${holder.pid}${host}, since ${escapeControls(holder.startedAt)}`;
 }
 
-const oneLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim();
+/** A thrown value's message, on one line. */
+const reason = (err: unknown): string => oneLine(err instanceof Error ? err.message : String(err));

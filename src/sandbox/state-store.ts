@@ -2,6 +2,7 @@ import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../model/errors.js';
+import { oneLine } from '../model/one-line.js';
 import type { SandboxState } from './state-types.js';
 import { tempPathFor } from './temp-files.js';
 import { stateProblems } from './validate-state.js';
@@ -13,8 +14,6 @@ export class SandboxStateError extends UserError {
 
 /** examples/sandbox/org.json; src/sandbox/ and dist/sandbox/ both sit two levels below the package root. */
 export const DEFAULT_SEED_PATH = fileURLToPath(new URL('../../examples/sandbox/org.json', import.meta.url));
-
-const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
 function checked(value: unknown, label: string): SandboxState {
   const problems = stateProblems(value);

@@ -1,8 +1,5 @@
+import { isObj, type Obj } from '../model/is-obj.js';
 import { PERMISSIONS } from '../model/permissions.js';
-
-type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Every problem that makes `value` unusable as sandbox state, as `path: message` strings; [] = valid.

@@ -1,11 +1,8 @@
+import { isObj, type Obj } from '../model/is-obj.js';
+import { MAX_BATCH } from '../model/batch.js';
 import { PERMISSIONS, type Permission } from '../model/permissions.js';
 import { SandboxHttpError } from './http-error.js';
 
-export type Obj = Record<string, unknown>;
-export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** WIRE.md B: grants, revokes and permission lists take up to 100 items a call, as Zoho's bulk APIs. */
-export const MAX_BATCH = 100;
 
 /** The JSON body, or undefined when there is none; 400 INVALID_DATA when it is not JSON. */
 export function parseJson(body: Buffer): unknown {

@@ -14,7 +14,8 @@ import type { Live } from '../../src/model/live.js';
 import { permissionMask, type Permission } from '../../src/model/permissions.js';
 import type { Step } from '../../src/model/plan.js';
 import { plan } from '../../src/plan/index.js';
-import { effectiveAccess, subjectOf, unknownSubject } from '../../src/plan/effective-access.js';
+import { unknownSubject } from '../../src/plan/effective-access.js';
+import { effectiveAccess, subjectOf } from '../helpers/access-oracle.js';
 import { liveState } from '../../src/plan/integration-state.js';
 import type { Provider } from '../../src/provider/provider.js';
 import type { SandboxState } from '../../src/sandbox/index.js';
@@ -193,7 +194,7 @@ describe('least privilege at every call (against the sandbox)', () => {
           expect(overGranted(await p.read(), before, after)).toEqual([]);
         };
         const env = { K: want.portal === '7001' ? SECRETS.zsc7001 : SECRETS.zsc7002 };
-        const result = await executePlan(first, observed(p, check), { env, retry: FAST_RETRY, allowDestructive: true, autoApprove: true });
+        const result = await executePlan(first, observed(p, check), { env, retry: FAST_RETRY, allowDestructive: true });
         expect(result.ok, JSON.stringify(result.failed)).toBe(true);
         // The in-memory model and the sandbox agree on where the plan ends, and nothing is left.
         const done = await p.read();
@@ -244,13 +245,13 @@ describe('least privilege at every call (against the sandbox)', () => {
       const result = await executePlan(first, observed(p, check, () => {
         made++;
         if (made === stopAfter) stop.abort(new ApplyStopped('INTERRUPTED', 'stopped by the test'));
-      }), { env: {}, retry: FAST_RETRY, allowDestructive: true, autoApprove: true, signal: stop.signal });
+      }), { env: {}, retry: FAST_RETRY, allowDestructive: true, signal: stop.signal });
       units = first.apiCalls;
       expect(made).toBe(Math.min(stopAfter, units));
       if (stopAfter < units) expect(result.stopped).toEqual({ code: 'INTERRUPTED', message: 'stopped by the test' });
       // What is left plans and applies to the end.
       const rest = plan(d, await p.read(), ctx(sb.url));
-      const finish = await executePlan(rest, p, { env: {}, retry: FAST_RETRY, allowDestructive: true, autoApprove: true });
+      const finish = await executePlan(rest, p, { env: {}, retry: FAST_RETRY, allowDestructive: true });
       expect(finish.ok).toBe(true);
       expect(plan(d, await p.read(), ctx(sb.url)).steps).toEqual([]);
       await sb.close();

@@ -59,7 +59,7 @@ describe('apply makes the fewest calls there can be', () => {
 
   it('makes exactly plan.apiCalls provider calls, covering every user once', async () => {
     const provider = new ScriptedProvider();
-    const result = await executePlan(p, provider, { env: {}, allowDestructive: true, autoApprove: true });
+    const result = await executePlan(p, provider, { env: {}, allowDestructive: true });
     expect(result.ok).toBe(true);
     expect(result.calls).toBe(p.apiCalls);
     expect(provider.calls).toHaveLength(p.apiCalls);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { executePlan, formatSummary, type ApplyEvent, type ExecuteOptions } from '../../../src/apply/index.js';
+import { executePlan, type ApplyEvent, type ExecuteOptions } from '../../../src/apply/index.js';
+import { formatSummary } from '../../../src/render/apply-progress.js';
 import { UserError, ZohoApiError } from '../../../src/model/errors.js';
 import type { Plan, Step } from '../../../src/model/plan.js';
 import { associate, changePortal, grant, makePlan, profilePerms, revoke } from './plan-fixtures.js';
@@ -14,7 +15,6 @@ async function run(plan: Plan, provider: ScriptedProvider, over: Partial<Execute
     env: { ZPI_ZSC_KEY: KEY },
     retry: FAST,
     allowDestructive: false,
-    autoApprove: true,
     onEvent: (e) => events.push(e),
     ...over,
   });
@@ -80,11 +80,11 @@ describe('executePlan: the ZSC key', () => {
     expect(p.sequence).toEqual([
       { method: 'associatePortal', args: { portalId: '7002', zscKey: KEY, email: 'owner@acme.com' } },
     ]);
-    expect(result.failed).toMatchObject({ code: 'INVALID_ZSC_KEY', message: expect.stringMatching(/^the ZSC key \(sensitive\) does not belong to owner@acme\.com; /) });
+    expect(result.failed).toMatchObject({ code: 'INVALID_ZSC_KEY', message: expect.stringMatching(/^the ZSC key \*\*\* does not belong to owner@acme\.com; /) });
     // Says what to check, by name: the variable and the email.
     expect(result.failed?.message).toMatch(/; check that \$\w+ holds the ZSC key of portal acme-newco and that owner@acme\.com is the email it belongs to$/);
     const summary = formatSummary(result);
-    expect(summary).toContain('INVALID_ZSC_KEY: the ZSC key (sensitive) does not belong');
+    expect(summary).toContain('INVALID_ZSC_KEY: the ZSC key *** does not belong');
     for (const text of [JSON.stringify(events), JSON.stringify(result), summary]) expect(text).not.toContain(KEY);
   });
 
@@ -94,7 +94,7 @@ describe('executePlan: the ZSC key', () => {
     const { result, events } = await run(makePlan([associate('acme-newco', '7002')]), p);
     expect(result.ok).toBe(true);
     expect(JSON.stringify(events)).not.toContain(KEY);
-    expect(JSON.stringify(events)).toContain('upstream echoed (sensitive)');
+    expect(JSON.stringify(events)).toContain('upstream echoed ***');
   });
 });
 
@@ -130,7 +130,6 @@ describe('executePlan: manual steps', () => {
     const p = new ScriptedProvider();
     const asked: [string, string][] = [];
     const { result, events } = await run(plan, p, {
-      autoApprove: false,
       confirmManual: async (block) => {
         // One Setup screen visit each: the profile, then the user (different screens).
         asked.push([block.steps.map((s) => s.id).join(','), block.screen]);
@@ -150,7 +149,7 @@ describe('executePlan: manual steps', () => {
 
   it('stops at a manual step the admin does not confirm', async () => {
     const p = new ScriptedProvider();
-    const { result } = await run(plan, p, { autoApprove: false, confirmManual: async () => false });
+    const { result } = await run(plan, p, { confirmManual: async () => false });
     expect(p.sequence.map((c) => c.method)).toEqual(['grantUsers']);
     expect(result).toMatchObject({ ok: false, stoppedAtManual: 'set-profile-permissions:Standard', manualStop: { reason: 'not-confirmed' } });
     expect(formatSummary(result)).toBe(

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { executePlan, formatStepLine, formatSummary, type ApplyEvent, type ExecuteOptions } from '../../../src/apply/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { executePlan, type ApplyEvent, type ExecuteOptions } from '../../../src/apply/index.js';
+import { formatStepLine, formatSummary } from '../../../src/render/apply-progress.js';
 import { ZohoApiError } from '../../../src/model/errors.js';
 import type { Plan } from '../../../src/model/plan.js';
 import { associate, deactivate, grant, makePlan, profilePerms, rest, revoke, userPerms, users } from './plan-fixtures.js';
@@ -14,7 +15,6 @@ async function run(plan: Plan, provider: ScriptedProvider, over: Partial<Execute
     env: { ZPI_ZSC_KEY: 'zsc-secret-value' },
     retry: FAST,
     allowDestructive: false,
-    autoApprove: true,
     onEvent: (e) => events.push(e),
     ...over,
   });
@@ -105,13 +105,22 @@ describe('executePlan: retries', () => {
     expect(result).toMatchObject({ calls: 3, retries: 2 });
   });
 
-  it('waits at least Retry-After before the next attempt', async () => {
+  it('waits at least Retry-After before the next attempt (fake clock)', async () => {
     const throttled = new ZohoApiError(429, 'TOO_MANY_REQUESTS', 'slow down', true, 60);
     const p = new ScriptedProvider({ revokeUsers: [throttled, 'ok'] });
-    const { result, of } = await run(makePlan([revoke('erin@acme.com', '205')]), p);
+    // The calls' arrival times (performance.now) on a clock that moves only as the timers fire.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+    let running: ReturnType<typeof run>;
+    try {
+      running = run(makePlan([revoke('erin@acme.com', '205')]), p);
+      await vi.runAllTimersAsync();
+    } finally {
+      vi.useRealTimers();
+    }
+    const { result, of } = await running;
     expect(p.sequence.map((c) => c.method)).toEqual(['revokeUsers', 'revokeUsers']);
     const [first, second] = p.calls;
-    expect(second!.at - first!.at).toBeGreaterThanOrEqual(55); // timer granularity
+    expect(second!.at - first!.at).toBe(60);
     expect(of('step_retried')[0]).toMatchObject({ delayMs: 60, error: { code: 'TOO_MANY_REQUESTS' } });
     expect(result.ok).toBe(true);
   });

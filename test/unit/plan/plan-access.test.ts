@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../../src/plan/index.js';
-import { classifyChange } from '../../../src/plan/effective-access.js';
+import { permissionMask, type Permission } from '../../../src/model/permissions.js';
+import { classifyChange as classifyMasks } from '../../../src/plan/effective-access.js';
 import { ALL, desired, liveOrg, planCtx } from '../../helpers/builders.js';
 
 const ctx = planCtx({ maxRevokePct: 100 });
 
 describe('plan: effective access', () => {
   it('classifies a change', () => {
+    const classifyChange = (before: Permission[], after: Permission[]) => classifyMasks(permissionMask(before), permissionMask(after));
     expect(classifyChange([], ['view'])).toBe('gains');
     expect(classifyChange(['view'], ['view', 'edit'])).toBe('escalated');
     expect(classifyChange(['view', 'edit'], ['view'])).toBe('reduced');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EMAILS, permsBy } from '../../helpers/arbitraries.js';
 import { PERMISSIONS, type Permission } from '../../../src/model/permissions.js';
 import { plan } from '../../../src/plan/index.js';
-import { effectiveAccess, subjectOf } from '../../../src/plan/effective-access.js';
+import { effectiveAccess, subjectOf } from '../../helpers/access-oracle.js';
 import { liveState } from '../../../src/plan/integration-state.js';
 import { applyInMemory } from '../../helpers/apply-in-memory.js';
 import { desired, liveOrg, planCtx, PORTALS, PROFILES, userId } from '../../helpers/builders.js';

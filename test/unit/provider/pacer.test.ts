@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_PROJECTS_BUDGET, Pacer } from '../../../src/provider/pacer.js';
 import { json, startTestServer, type TestServer } from './http-test-server.js';
 
@@ -46,15 +46,23 @@ describe('Pacer', () => {
     // Every reading of this clock is 60 ms after the one before. Reading it once to refuse a start and
     // again to size the wake-up found the budget free (0 ms to wait), armed no timer, and the queued
     // calls never ran: the process then exited 0 with nothing done.
-    let t = 0;
-    const p = new Pacer({ concurrency: 5, budgets: { projects: { calls: 1, windowMs: 100 } }, now: () => (t += 60) });
-    const ran: number[] = [];
-    const all = Promise.all([0, 1, 2, 3, 4, 5].map((i) => p.run('projects', async () => void ran.push(i))));
-    // Hanging is the failure: once the pacer has nothing armed, no timer keeps the test alive either.
-    const settled = await Promise.race([all.then(() => 'ran'), new Promise((r) => setTimeout(() => r('asleep'), 5_000))]);
-    expect(settled).toBe('ran');
-    expect(ran).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(p.stats()).toMatchObject({ inFlight: 0, started: 6 });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let t = 0;
+      const p = new Pacer({ concurrency: 5, budgets: { projects: { calls: 1, windowMs: 100 } }, now: () => (t += 60) });
+      const ran: number[] = [];
+      let settled = 'asleep';
+      void Promise.all([0, 1, 2, 3, 4, 5].map((i) => p.run('projects', async () => void ran.push(i)))).then(() => (settled = 'ran'));
+      // Fires every wake-up the pacer arms, and the ones those arm, until none is left: a lost wake-up
+      // leaves calls queued with nothing armed to start them.
+      await vi.runAllTimersAsync();
+      await new Promise((r) => setImmediate(r));
+      expect(settled).toBe('ran');
+      expect(ran).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(p.stats()).toMatchObject({ inFlight: 0, started: 6 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('frees the slot when a call throws', async () => {
@@ -64,14 +72,28 @@ describe('Pacer', () => {
     expect(p.stats().inFlight).toBe(0);
   });
 
-  it('keeps a host within its sliding-window budget', async () => {
-    const p = new Pacer({ concurrency: 10, budgets: { projects: { calls: 4, windowMs: 80 } } });
-    const starts: number[] = [];
-    const t0 = performance.now();
-    await Promise.all(Array.from({ length: 12 }, () => p.run('projects', async () => void starts.push(Date.now()))));
-    // 12 calls at 4 per 80 ms: the last batch cannot start before 160 ms.
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(150);
-    expect(maxInWindow(starts, 80)).toBeLessThanOrEqual(4);
+  it('keeps a host within its sliding-window budget (fake clock)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: 0 });
+    try {
+      const p = new Pacer({ concurrency: 10, budgets: { projects: { calls: 4, windowMs: 80 } }, now: () => Date.now() });
+      const starts: number[] = [];
+      const all = Promise.all(Array.from({ length: 12 }, () => p.run('projects', async () => void starts.push(Date.now()))));
+      await vi.runAllTimersAsync();
+      await all;
+      // 12 calls at 4 per 80 ms: a batch of 4 as soon as the one before has left the window, not sooner.
+      expect(starts).toEqual([0, 0, 0, 0, 80, 80, 80, 80, 160, 160, 160, 160]);
+      expect(maxInWindow(starts, 80)).toBeLessThanOrEqual(4);
+      // With a margin on the window (6 calls per 1.1 s against a server's 6 per 1 s): batches at 0, 1.1 s, 2.2 s.
+      const q = new Pacer({ concurrency: 5, budgets: { projects: { calls: 6, windowMs: 1100 } }, now: () => Date.now() });
+      const t0 = Date.now();
+      const at: number[] = [];
+      const burst = Promise.all(Array.from({ length: 15 }, () => q.run('projects', async () => void at.push(Date.now() - t0))));
+      await vi.runAllTimersAsync();
+      await burst;
+      expect(at).toEqual([...Array(6).fill(0), ...Array(6).fill(1100), ...Array(3).fill(2200)]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('starts calls of one host in FIFO order', async () => {
@@ -92,10 +114,22 @@ describe('Pacer', () => {
   });
 
   it('budgets only the hosts it was given one for', async () => {
-    const p = new Pacer({ concurrency: 50, budgets: { projects: { calls: 1, windowMs: 10_000 } } });
-    const t0 = performance.now();
-    await Promise.all(Array.from({ length: 40 }, () => p.run('api', async () => {})));
-    expect(performance.now() - t0).toBeLessThan(500);
+    // On a clock that stands still until the test moves it, a call held by a budget waits for good.
+    let clock = 0;
+    const p = new Pacer({ concurrency: 50, budgets: { projects: { calls: 1, windowMs: 10_000 } }, now: () => clock });
+    const all = Promise.all(Array.from({ length: 40 }, () => p.run('api', async () => {})));
+    // All 40 started at once; none waited.
+    expect(p.stats()).toMatchObject({ inFlight: 40, started: 40, waited: 0 });
+    await all;
+    // The budgeted host, for contrast: its second call waits, until the window has passed.
+    const first = p.run('projects', async () => {});
+    const second = p.run('projects', async () => {});
+    expect(p.stats()).toMatchObject({ started: 41, waited: 1 });
+    await first;
+    clock = 10_001;
+    await p.run('api', async () => {}); // a call ending pumps the queue
+    await second;
+    expect(p.stats()).toMatchObject({ inFlight: 0, started: 43 });
   });
 
   it('rejects a nonsensical budget', () => {

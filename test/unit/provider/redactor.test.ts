@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { envRedactor, Redactor, safeWriter, SECRET_ENV } from '../../../src/provider/redactor.js';
+import { Redactor } from '../../../src/model/redactor.js';
+import { envRedactor, safeWriter, SECRET_ENV } from '../../../src/provider/redactor.js';
 
 const KEY = 'zsc Key/+1000.a&b=c"d\\e~é';
 

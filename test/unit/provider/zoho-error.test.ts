@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ZohoApiError } from '../../../src/model/errors.js';
-import { Redactor } from '../../../src/provider/redactor.js';
+import { Redactor } from '../../../src/model/redactor.js';
 import {
   errorFromFetchFailure,
   errorFromResponse,

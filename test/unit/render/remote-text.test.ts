@@ -6,8 +6,9 @@
  * cannot end a table cell, a code span or the <details> fold.
  */
 import { describe, expect, it } from 'vitest';
-import { formatStepLine, formatSummary, type ApplyEvent, type ApplyResult } from '../../../src/apply/index.js';
-import type { StepRef } from '../../../src/apply/types.js';
+import type { ApplyEvent, ApplyResult } from '../../../src/apply/index.js';
+import { formatStepLine, formatSummary } from '../../../src/render/apply-progress.js';
+import type { StepRef } from '../../../src/model/apply-events.js';
 import type { Plan } from '../../../src/model/plan.js';
 import { plan } from '../../../src/plan/index.js';
 import { runbookBlocks } from '../../../src/model/runbook.js';

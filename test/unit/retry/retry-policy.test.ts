@@ -1,7 +1,7 @@
 import { AbortError } from 'p-retry';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { UserError, ZohoApiError } from '../../../src/model/errors.js';
-import { DEFAULT_RETRY_POLICY, isRetryable, retryPolicy, withRetry, type RetryPolicy } from '../../../src/provider/retry-policy.js';
+import { DEFAULT_RETRY_POLICY, isRetryable, retryPolicy, withRetry, type RetryPolicy } from '../../../src/retry/retry-policy.js';
 
 const fast: RetryPolicy = { retries: 3, minTimeoutMs: 1, maxTimeoutMs: 1, factor: 1, randomize: false, maxRetryAfterMs: 1000 };
 const transient = (retryAfterMs?: number) => new ZohoApiError(503, 'INTERNAL_ERROR', 'busy', true, retryAfterMs);
@@ -17,6 +17,22 @@ function script(...errors: Error[]) {
     return 'done';
   };
   return { fn, calls: () => calls };
+}
+
+/**
+ * Runs fn on fake timers, firing each timer as soon as it is the next one due: returns what fn
+ * resolved to and how long that took on the fake clock (the waits fn asked for, to the millisecond).
+ */
+async function fakeElapsed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  try {
+    const t0 = Date.now();
+    const settled = fn().then((value) => ({ value, ms: Date.now() - t0 }));
+    await vi.runAllTimersAsync();
+    return await settled;
+  } finally {
+    vi.useRealTimers();
+  }
 }
 
 describe('DEFAULT_RETRY_POLICY', () => {
@@ -80,28 +96,20 @@ describe('withRetry', () => {
     expect(s.calls()).toBe(1);
   });
 
-  it('waits at least Retry-After before the next attempt', async () => {
+  it('waits at least Retry-After before the next attempt (fake clock)', async () => {
     const s = script(transient(120));
-    const t0 = performance.now();
-    await withRetry(s.fn, fast);
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(115);
+    expect(await fakeElapsed(() => withRetry(s.fn, fast))).toEqual({ value: 'done', ms: 120 });
   });
 
-  it('caps Retry-After at maxRetryAfterMs', async () => {
+  it('caps Retry-After at maxRetryAfterMs (fake clock)', async () => {
     const s = script(transient(60_000));
-    const t0 = performance.now();
-    await withRetry(s.fn, { ...fast, maxRetryAfterMs: 30 });
-    const took = performance.now() - t0;
-    expect(took).toBeGreaterThanOrEqual(25);
-    expect(took).toBeLessThan(1000);
+    expect(await fakeElapsed(() => withRetry(s.fn, { ...fast, maxRetryAfterMs: 30 }))).toEqual({ value: 'done', ms: 30 });
   });
 
-  it('backs off exponentially without Retry-After', async () => {
+  it('backs off exponentially without Retry-After (fake clock)', async () => {
     const s = script(transient(), transient(), transient());
-    const t0 = performance.now();
-    await withRetry(s.fn, { ...fast, minTimeoutMs: 20, maxTimeoutMs: 1000, factor: 2 });
     // 20 + 40 + 80 ms
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(135);
+    expect(await fakeElapsed(() => withRetry(s.fn, { ...fast, minTimeoutMs: 20, maxTimeoutMs: 1000, factor: 2 }))).toEqual({ value: 'done', ms: 140 });
   });
 
   it('an enclosing retry loop does not rerun an inner series that already gave up (nested retries stay linear)', async () => {

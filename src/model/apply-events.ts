@@ -1,39 +1,9 @@
-import type { Step, StepAction, StepKind } from '../model/plan.js';
-import type { RunbookBlock } from '../model/runbook.js';
-import type { RetryPolicy } from '../provider/retry-policy.js';
+import type { StepAction, StepKind } from './plan.js';
 
-export interface ExecuteOptions {
-  /** The ZSC key is read from here, and only when an associate-portal step runs. */
-  env: Record<string, string | undefined>;
-  /** Overrides of DEFAULT_RETRY_POLICY (tests shrink delays to ~1 ms). */
-  retry?: Partial<RetryPolicy>;
-  /** plan.options.allowDestructive || --allow-destructive on apply. */
-  allowDestructive: boolean;
-  /**
-   * Nobody is there to confirm manual steps. Without confirmManual the run stops before the first
-   * manual step either way; given both, the callback wins (the caller provided a way to confirm).
-   */
-  autoApprove: boolean;
-  /**
-   * On a terminal: shows the Setup instructions of one screen visit (consecutive manual steps on one
-   * screen); resolves true once the admin has done them all.
-   */
-  confirmManual?: (block: RunbookBlock) => Promise<boolean>;
-  /**
-   * Told, synchronously, the steps a call is about to carry (it may land even if zpi dies during it)
-   * and then the steps that took effect, and the steps of each confirmed manual block: the record
-   * (DESIGN §5a) is written from these. A throw stops the run.
-   */
-  journal?: { starting(steps: Step[]): void; done(steps: Step[]): void };
-  onEvent?: (e: ApplyEvent) => void;
-  /** Ids per grantUsers/revokeUsers call; default 100 (Zoho's limit). */
-  batchSize?: number;
-  /**
-   * Aborted with an ApplyStopped reason (SIGINT/SIGTERM, the apply lock lost): the call in flight
-   * finishes, a retry wait ends at once, and no further call is made. The summary says so.
-   */
-  signal?: AbortSignal;
-}
+/*
+ * What an apply reports: progress events and its result. Vocabulary shared by the executor that emits
+ * them (src/apply/) and the renderers that print them (src/render/apply-progress.ts).
+ */
 
 /** Which step an event or outcome is about; index is 1-based in plan order. */
 export interface StepRef {
@@ -86,7 +56,7 @@ export interface ApplyResult {
   counts: { added: number; changed: number; removed: number };
   /**
    * Provider calls made by apply's executor to carry out the steps (the writes: one per batch of up
-   * to 100 ids), retried attempts included (the plan's `apiCalls` estimates them without retries). The reads
+   * to MAX_BATCH ids), retried attempts included (the plan's `apiCalls` estimates them without retries). The reads
    * before them (the fresh plan, the token) are not in it; ZPI_STATS_FILE counts every call of the run.
    */
   calls: number;
