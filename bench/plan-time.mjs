@@ -14,6 +14,7 @@ const { parseManifest } = await import(new URL('manifest/index.js', dist).href);
 const { plan } = await import(new URL('plan/index.js', dist).href);
 const { createZohoProvider } = await import(new URL('provider/index.js', dist).href);
 const { fingerprint } = await import(new URL('model/fingerprint.js', dist).href);
+const { renderManifestDiff } = await import(new URL('render/index.js', dist).href);
 
 const parsed = parseManifest(readFileSync(manifestFile), manifestFile);
 if (!parsed.desired) throw new Error(`manifest does not load: ${JSON.stringify(parsed.problems.slice(0, 3))}`);
@@ -53,6 +54,15 @@ for (let i = 0; i < runs; i++) {
   fingerprint(live);
   fpTimes.push(performance.now() - t0);
 }
+// `zpi plan --diff`: the canonical live settings against the manifest's, as a unified diff (aligned by
+// what each line describes: linear however many lines change; a plain line diff is quadratic here).
+const manifestDiffTimes = [];
+let manifestDiffLines = 0;
+for (let i = 0; i < runs; i++) {
+  const t0 = performance.now();
+  manifestDiffLines = renderManifestDiff(live, desired).split('\n').length;
+  manifestDiffTimes.push(performance.now() - t0);
+}
 const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sorted = [...times].sort((a, b) => a - b);
 process.stdout.write(
@@ -65,6 +75,8 @@ process.stdout.write(
     minMs: sorted[0],
     diffMedianMs: med(diffTimes),
     fingerprintMedianMs: med(fpTimes),
+    manifestDiffMedianMs: med(manifestDiffTimes),
+    manifestDiffLines,
     runs,
   })}\n`,
 );

@@ -31,6 +31,7 @@ const TARGETS = {
   callsPerFloor: 1.05,
   planOverValidate: 1.5, // at 10,000 users, no latency
   purePlanMs: 100, // at 100,000 users
+  manifestDiffMs: 2000, // `plan --diff`'s unified diff, at 100,000 users (test/unit/render/render-diff.test.ts checks what it prints)
   planRssMiB: 300, // at 100,000 users
   latencySlack: 1.3,
 };
@@ -306,6 +307,13 @@ function report(results, started) {
         is100k ? `< ${TARGETS.purePlanMs} ms` : '',
         is100k ? ok(r.pure.medianMs < TARGETS.purePlanMs) : '',
         `first call ${ms(r.pure.firstMs)}; of which hashing the live state (fingerprint) ${ms(r.pure.fingerprintMedianMs)}, the diff alone ${ms(r.pure.diffMedianMs)}; ${r.pure.steps} steps, ${r.pure.accessChanges} access changes`,
+      ],
+      [
+        '`plan --diff`: the unified diff alone',
+        ms(r.pure.manifestDiffMedianMs),
+        is100k ? `< ${TARGETS.manifestDiffMs} ms` : '',
+        is100k ? ok(r.pure.manifestDiffMedianMs < TARGETS.manifestDiffMs) : '',
+        `renderManifestDiff of the live settings against the manifest, ${r.pure.manifestDiffLines} lines; a line diff would be quadratic in the lines changed`,
       ],
       [
         '429 answers',

@@ -5,22 +5,17 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2e, ROOT, type E2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { ROOT, useE2E } from './harness.js';
 import { orgView } from './org-state.js';
 
 const MANIFEST = readFileSync(join(ROOT, 'integration.yaml'), 'utf8');
 
 describe('zpi access and zpi explain', () => {
-  let t: E2E;
-  beforeAll(async () => {
-    t = await e2e();
+  const t = useE2E({}, async (t) => {
     writeFileSync(join(t.dir, 'integration.yaml'), MANIFEST.replace('  - email: heidi@acme.com\n', '  - email: heidi@acme.com\n    expires: 2027-01-31\n'));
     const r = await t.run(['apply', '--auto-approve', '--allow-destructive']);
     expect(r.code, r.stderr).toBe(0);
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it('access --format csv matches the org row for row', async () => {
@@ -110,14 +105,7 @@ describe('zpi access and zpi explain', () => {
 });
 
 describe('zpi access on real Zoho reads the record', () => {
-  let t: E2E;
-  beforeAll(async () => {
-    t = await e2e({ zohoOnly: true });
-    writeFileSync(join(t.dir, 'integration.yaml'), MANIFEST);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useE2E({ zohoOnly: true }, (t) => writeFileSync(join(t.dir, 'integration.yaml'), MANIFEST));
 
   it('without a record it says to import first; after import it lists what was confirmed', async () => {
     const none = await t.run(['access']);

@@ -6,19 +6,13 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { acquireLock } from '../../src/apply/lock.js';
-import { applyLockDir, e2e, hasScript, ROOT, runOnTty, SECRETS, spawnZpi, type E2E } from './harness.js';
+import { applyLockDir, e2e, hasScript, ROOT, runOnTty, SECRETS, spawnZpi, useE2E } from './harness.js';
 import { ex, expectConverged, expectRefused, orgView, progressLines, stateBytes } from './org-state.js';
 
 describe('destructive changes', () => {
-  let t: E2E;
-  beforeAll(async () => {
-    t = await e2e();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useE2E();
 
   it('the mass-revoke brake refuses revoking over 25% unless allowed or --max-revoke is raised', async () => {
     // Live: alice, carol, erin, grace, heidi have access; keeping two revokes 3 of 5 (60%).
@@ -99,13 +93,7 @@ describe('destructive changes', () => {
 });
 
 describe('the apply lock', () => {
-  let t: E2E;
-  beforeAll(async () => {
-    t = await e2e({ faults: 'latency=100ms', manifest: join(ROOT, 'integration.yaml') });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useE2E({ faults: 'latency=100ms', manifest: join(ROOT, 'integration.yaml') });
 
   const HELD =
     /^error: another zpi apply for org 60012345678 \(sandbox\) is running \((pid \d+ on [^,]+, since [^)]+|holder not recorded yet: [^)]+)\); it is taken over once it stops refreshing the lock \(10 s\), or pass --lock-timeout to wait\n$/;
@@ -176,13 +164,7 @@ async function until(ok: () => boolean): Promise<void> {
 
 describe.skipIf(!hasScript)('on a terminal (util-linux script)', () => {
   const KEY = { ZPI_ZSC_KEY: SECRETS.zsc7001 };
-  let t: E2E;
-  beforeAll(async () => {
-    t = await e2e({ manifest: join(ROOT, 'integration.yaml') });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useE2E({ manifest: join(ROOT, 'integration.yaml') });
 
   it('colours the plan on a terminal, but never with NO_COLOR or --no-color', async () => {
     const coloured = await runOnTty(t, ['plan'], { env: KEY });

@@ -8,8 +8,8 @@
  */
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2e, ROOT, SECRETS, type E2E, type RunResult } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { ROOT, SECRETS, useE2E, type E2E, type RunResult } from './harness.js';
 import { ex, expectConverged, expectRefused, orgView, stateBytes } from './org-state.js';
 
 type Json = Record<string, any>;
@@ -58,14 +58,9 @@ async function expectTamperRefused(t: E2E, file: string, error: RegExp = STALE, 
 }
 
 describe('tampered saved plans are refused before any write', () => {
-  let t: E2E;
   let seedState: Buffer;
-  beforeAll(async () => {
-    t = await e2e({ manifest: join(ROOT, 'integration.yaml') });
+  const t = useE2E({ manifest: join(ROOT, 'integration.yaml') }, (t) => {
     seedState = stateBytes(t);
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it('the default manifest against the seed org plans the expected steps', async () => {

@@ -1,24 +1,16 @@
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2e, ROOT, secretSeed, type E2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { ROOT, secretSeed, useE2E } from './harness.js';
 
 describe('apply PLANFILE against another org', () => {
-  let made: E2E;
-  let other: E2E;
-  beforeAll(async () => {
-    made = await e2e({ manifest: join(ROOT, 'integration.yaml') });
-    other = await e2e({
-      manifest: join(ROOT, 'integration.yaml'),
-      seed: secretSeed((s) => {
-        s.org.id = '60099999999';
-        s.org.company_name = 'Other Corp';
-      }),
-    });
-  });
-  afterAll(async () => {
-    await made.close();
-    await other.close();
+  const made = useE2E({ manifest: join(ROOT, 'integration.yaml') });
+  const other = useE2E({
+    manifest: join(ROOT, 'integration.yaml'),
+    seed: secretSeed((s) => {
+      s.org.id = '60099999999';
+      s.org.company_name = 'Other Corp';
+    }),
   });
 
   it('refuses, naming both orgs, and writes nothing', async () => {

@@ -6,22 +6,16 @@
  */
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2e, ROOT, secretSeed, type E2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { ROOT, secretSeed, useE2E } from './harness.js';
 import { ALL, ex, expectConverged, expectRefused, orgView, perms, progressLines, stateBytes } from './org-state.js';
 
 describe('first setup, then the everyday changes', () => {
-  let t: E2E;
-  beforeAll(async () => {
-    t = await e2e({
-      seed: secretSeed((s) => {
-        s.integration = { status: 'inactive', portal_id: null, users: [], profile_permissions: {}, user_permissions: {} };
-      }),
-      manifest: ex('first-setup'),
-    });
-  });
-  afterAll(async () => {
-    await t.close();
+  const t = useE2E({
+    seed: secretSeed((s) => {
+      s.integration = { status: 'inactive', portal_id: null, users: [], profile_permissions: {}, user_permissions: {} };
+    }),
+    manifest: ex('first-setup'),
   });
 
   it('refuses without a terminal unless --auto-approve', async () => {
@@ -163,13 +157,7 @@ describe('first setup, then the everyday changes', () => {
 });
 
 describe('saved plans, stale plans, events', () => {
-  let t: E2E;
-  beforeAll(async () => {
-    t = await e2e({ manifest: join(ROOT, 'integration.yaml') });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useE2E({ manifest: join(ROOT, 'integration.yaml') });
 
   it('a plan made stale by another apply is refused, naming what changed', async () => {
     expect((await t.run(['plan', '--out', 'plan.json'])).code).toBe(0);

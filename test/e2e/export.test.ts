@@ -4,18 +4,12 @@
  */
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2e, ROOT, secretSeed, type E2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { e2e, ROOT, secretSeed, useE2E } from './harness.js';
 import { stateBytes } from './org-state.js';
 
 describe('zpi export', () => {
-  let t: E2E;
-  beforeAll(async () => {
-    t = await e2e();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useE2E();
 
   /** export → validate → plan (no changes), for whatever the org looks like now. */
   async function roundTrip(name: string): Promise<string> {
@@ -140,19 +134,13 @@ describe('zpi export', () => {
 });
 
 describe('zpi export writes every managed setting', () => {
-  let t: E2E;
-  beforeAll(async () => {
-    t = await e2e({
-      seed: secretSeed((s) => {
-        // Support: an entry with no permissions. carol (Standard): an override equal to her profile's permissions.
-        s.integration.profile_permissions.Support = [];
-        const carol = s.users.find((u: { email: string }) => u.email === 'carol@acme.com');
-        s.integration.user_permissions[carol.id] = [...s.integration.profile_permissions.Standard];
-      }),
-    });
-  });
-  afterAll(async () => {
-    await t.close();
+  const t = useE2E({
+    seed: secretSeed((s) => {
+      // Support: an entry with no permissions. carol (Standard): an override equal to her profile's permissions.
+      s.integration.profile_permissions.Support = [];
+      const carol = s.users.find((u: { email: string }) => u.email === 'carol@acme.com');
+      s.integration.user_permissions[carol.id] = [...s.integration.profile_permissions.Standard];
+    }),
   });
 
   it('a profile with no permissions as [] and an override equal to the profile, so drift on them shows', async () => {

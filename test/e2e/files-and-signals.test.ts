@@ -7,22 +7,16 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSandboxProcess } from '../../scripts/crash-test.mjs';
-import { e2e, recordOutput, ROOT, SECRETS, spawnZpi, type E2E } from './harness.js';
+import { recordOutput, ROOT, SECRETS, spawnZpi, useE2E, type E2E } from './harness.js';
 
 const mode = (p: string): number => statSync(p).mode & 0o777;
 const octal = (n: number): string => `0${n.toString(8)}`;
 
 describe('files zpi writes are private, whatever the umask', () => {
-  let t: E2E;
+  const t = useE2E();
   let umask: number;
-  beforeAll(async () => {
-    t = await e2e();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
   // Children inherit the umask: 000 would leave any file created without an explicit mode world-readable.
   beforeEach(() => {
     umask = process.umask(0o000);
@@ -101,17 +95,11 @@ function startApply(t: E2E, args: string[], ready: RegExp) {
 }
 
 describe('signals during apply', () => {
-  let t: E2E;
+  // Each call takes half a second, so a signal sent after one call is done lands while the next is
+  // in flight, even on a busy machine: the one after it must never start.
+  const t = useE2E({ faults: 'latency=500ms' });
   const lockDir = (): string => join(t.dir, '.locks');
   const locks = (): string[] => (existsSync(lockDir()) ? readdirSync(lockDir()).filter((f) => f.endsWith('.lock')) : []);
-  beforeAll(async () => {
-    // Each call takes half a second, so a signal sent after one call is done lands while the next is
-    // in flight, even on a busy machine: the one after it must never start.
-    t = await e2e({ faults: 'latency=500ms' });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
 
   it.each([
     ['SIGINT', 130],

@@ -3,8 +3,8 @@
  * redraws, while a real pseudo-terminal (util-linux `script`) sees the bar.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2e, hasScript, ROOT, runOnTty, secretSeed, type E2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { hasScript, ROOT, runOnTty, secretSeed, useE2E } from './harness.js';
 
 const USERS = 1_500; // 8 pages of 200
 
@@ -25,14 +25,8 @@ function largeSeed(): Record<string, any> {
 }
 
 describe('progress while reading a large org', () => {
-  let t: E2E;
+  const t = useE2E({ seed: largeSeed() });
   const manifest = join(ROOT, 'integration.yaml');
-  beforeAll(async () => {
-    t = await e2e({ seed: largeSeed() });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
 
   it('writes no bar and no carriage returns when stderr is not a terminal', async () => {
     for (const args of [['plan', '-f', manifest], ['export'], ['plan', '-f', manifest, '--format', 'markdown']]) {

@@ -8,10 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { MARKDOWN_LIMIT, MARKDOWN_MARKER } from '../../src/render/index.js';
-import { e2e, ROOT, SECRETS, secretSeed, type E2E } from './harness.js';
+import { ROOT, SECRETS, secretSeed, useE2E } from './harness.js';
 import {
   fakePullRequest,
   fakeSecrets,
@@ -122,14 +122,7 @@ describe('examples/ci/github-actions.yml', () => {
 });
 
 describe('the workflow’s zpi command lines against the sandbox', () => {
-  let t: E2E;
-  beforeAll(async () => {
-    t = await e2e();
-    writeFileSync(join(t.dir, 'integration.yaml'), MANIFEST);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useE2E({}, (t) => writeFileSync(join(t.dir, 'integration.yaml'), MANIFEST));
 
   let planMarkdown = '';
 
@@ -195,18 +188,15 @@ describe('the workflow’s zpi command lines against the sandbox', () => {
 });
 
 describe('the workflow’s steps, run as GitHub runs them', () => {
-  let t: E2E;
   let zohoOnly: SandboxHandle;
   const ctx: FakeContext = { secrets: fakeSecrets() };
-  beforeAll(async () => {
-    t = await e2e();
+  const t = useE2E({}, async (t) => {
     writeFileSync(join(t.dir, 'integration.yaml'), MANIFEST);
     // Real Zoho's shape: no API for the integration's settings (every step is manual).
     zohoOnly = await startSandbox({ port: 0, seed: secretSeed() as never, zohoOnly: true, faults: '', limits: '' });
   });
   afterAll(async () => {
     await zohoOnly.close();
-    await t.close();
   });
 
   const pr = fakePullRequest([

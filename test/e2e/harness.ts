@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -68,8 +68,42 @@ export function recordOutput(...texts: string[]): void {
   outputs.push(...texts);
 }
 
-/** `manifest`: a file copied into the test's dir as `integration.yaml` (zpi's default manifest). */
-export async function e2e(opts: { seed?: Seed; faults?: string; limits?: string; zohoOnly?: boolean; manifest?: string } = {}): Promise<E2E> {
+export interface E2EOptions {
+  seed?: Seed;
+  faults?: string;
+  limits?: string;
+  zohoOnly?: boolean;
+  /** A file copied into the test's dir as `integration.yaml` (zpi's default manifest). */
+  manifest?: string;
+}
+
+/**
+ * One dir and sandbox for the tests of a describe block (or, called at the top level, of a file):
+ * e2e(opts) and then `setup` in beforeAll, close() — with its secret scan — in afterAll. The handle it
+ * returns stands for that E2E from beforeAll on (pass it to orgView, spawnZpi…, as is); used earlier,
+ * it throws. (Hooks run as a stack: an afterAll registered after this one runs before the close.)
+ */
+export function useE2E(opts: E2EOptions = {}, setup?: (t: E2E) => void | Promise<void>): E2E {
+  let current: E2E | undefined;
+  beforeAll(async () => {
+    current = await e2e(opts);
+    await setup?.(current);
+  });
+  afterAll(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return new Proxy({} as E2E, {
+    get(_, key) {
+      if (!current) throw new Error(`useE2E: the sandbox is not started (t.${String(key)} used outside a test or hook)`);
+      const value: unknown = Reflect.get(current, key);
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+  });
+}
+
+/** A dir and sandbox of the test's own; close() it when done (useE2E does both for a describe block). */
+export async function e2e(opts: E2EOptions = {}): Promise<E2E> {
   const dir = mkdtempSync(join(tmpdir(), 'zpi-e2e-'));
   if (opts.manifest) copyFileSync(opts.manifest, join(dir, 'integration.yaml'));
   const stateFile = join(dir, 'sandbox-state.json');

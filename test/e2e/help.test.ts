@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2e, ROOT, type E2E, type RunResult } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { ROOT, useE2E, type RunResult } from './harness.js';
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -32,13 +32,7 @@ function expectUsageError(r: RunResult): string[] {
 }
 
 describe('zpi --help and usage errors', () => {
-  let t: E2E;
-  beforeAll(async () => {
-    t = await e2e();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useE2E();
 
   for (const [cmd, { typo, suggests }] of Object.entries(COMMANDS)) {
     describe(`zpi ${cmd}`, () => {

@@ -9,19 +9,16 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertNoSecretsIn, e2e, issuedTokens, recordOutput, ROOT, SECRETS, spawnZpi, type E2E } from './harness.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { assertNoSecretsIn, issuedTokens, recordOutput, ROOT, SECRETS, spawnZpi, useE2E } from './harness.js';
 
 describe('secret-leak scan over a run that prints and writes a lot', () => {
-  let t: E2E;
-  beforeAll(async () => {
-    t = await e2e();
-  });
-  afterAll(async () => {
-    // close() scans outputs and files for every secret and every token issued (the assertion under test).
-    await t.close();
+  // Registered first, so it runs last: after useE2E's close(), which scans outputs and files for every
+  // secret and every token issued (the assertion under test).
+  afterAll(() => {
     expect(issuedTokens().length).toBeGreaterThanOrEqual(5);
   });
+  const t = useE2E();
 
   it('plans, saves, shows, applies with --json, fails on a wrong key, retries through faults, exports', async () => {
     // A copy: apply keeps its record beside the manifest, and the repository stays clean.

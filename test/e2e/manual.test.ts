@@ -5,19 +5,14 @@
  * apply walks the administrator through each step. Nothing is ever written.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2e, hasScript, ROOT, runOnTty, SECRETS, type E2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { hasScript, ROOT, runOnTty, SECRETS, useE2E } from './harness.js';
 import { stateBytes } from './org-state.js';
 
 describe('manual mode (zoho-only sandbox)', () => {
-  let t: E2E;
   let state: Buffer;
-  beforeAll(async () => {
-    t = await e2e({ zohoOnly: true, manifest: join(ROOT, 'examples/first-setup.yaml') });
+  const t = useE2E({ zohoOnly: true, manifest: join(ROOT, 'examples/first-setup.yaml') }, (t) => {
     state = stateBytes(t);
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it('plan marks the integration steps manual and prints Setup instructions', async () => {

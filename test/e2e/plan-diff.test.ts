@@ -5,24 +5,19 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2e, type E2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { useE2E } from './harness.js';
 import { orgView, stateBytes } from './org-state.js';
 
 /** The lines of a unified diff that add or remove something (not its `---`/`+++` headers). */
 const changedLines = (text: string): string[] => text.split('\n').filter((l) => /^[-+]/.test(l) && !/^(---|\+\+\+) /.test(l));
 
 describe('zpi plan --diff', () => {
-  let t: E2E;
   let exported: string;
-  beforeAll(async () => {
-    t = await e2e();
+  const t = useE2E({}, async (t) => {
     const out = await t.run(['export']);
     expect(out.code, out.stderr).toBe(0);
     exported = out.stdout;
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   /** The export, written by hand: comments everywhere, keys, users and profiles in another order, emails in capitals. */

@@ -9,9 +9,9 @@
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createZohoProvider } from '../../src/provider/index.js';
-import { e2e, hasScript, runOnTty, secretSeed, SECRETS, type E2E } from './harness.js';
+import { hasScript, runOnTty, SECRETS, secretSeed, useE2E, type E2E } from './harness.js';
 import { orgView, stateBytes } from './org-state.js';
 
 const N = 45;
@@ -59,15 +59,10 @@ function manifest(opts: { drop?: number[]; add?: string[]; salesRep?: string } =
 const record = (t: E2E): any => JSON.parse(readFileSync(join(t.dir, 'integration.state.json'), 'utf8'));
 
 describe('the record on real Zoho (zoho-only sandbox)', () => {
-  let t: E2E;
   let sandboxState: Buffer;
-  beforeAll(async () => {
-    t = await e2e({ zohoOnly: true, seed: seed45() });
+  const t = useE2E({ zohoOnly: true, seed: seed45() }, (t) => {
     writeFileSync(join(t.dir, 'integration.yaml'), manifest());
     sandboxState = stateBytes(t);
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it('the first plan is a runbook of one block per Setup screen', async () => {
@@ -161,14 +156,7 @@ describe('the record on real Zoho (zoho-only sandbox)', () => {
 });
 
 describe('drift on the full sandbox', () => {
-  let t: E2E;
-  beforeAll(async () => {
-    t = await e2e({ seed: seed45() });
-    writeFileSync(join(t.dir, 'integration.yaml'), manifest());
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useE2E({ seed: seed45() }, (t) => writeFileSync(join(t.dir, 'integration.yaml'), manifest()));
 
   /** A change made through the API by someone else (not zpi): grant user10 again, widen Standard. */
   async function changeOutsideZpi(): Promise<void> {

@@ -7,8 +7,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, e2e, recordOutput, ROOT, type E2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { BIN, recordOutput, ROOT, useE2E } from './harness.js';
 
 interface Running {
   child: ChildProcessWithoutNullStreams;
@@ -53,13 +53,7 @@ function startCli(cwd: string, args: string[]): Promise<Running> {
 }
 
 describe('zpi sandbox', () => {
-  let t: E2E;
-  beforeAll(async () => {
-    t = await e2e();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useE2E();
 
   it('prints its URL and credentials, answers a token request and a plan, exits 0 on SIGTERM', async () => {
     const s = await startCli(t.dir, ['--port', '0', '--state', 'standalone/state.json']);
@@ -181,14 +175,7 @@ describe('zpi sandbox', () => {
 });
 
 describe('the embedded sandbox (--sandbox, or no credentials at all)', () => {
-  let t: E2E;
-  beforeAll(async () => {
-    t = await e2e();
-    writeFileSync(join(t.dir, 'integration.yaml'), readFileSync(join(ROOT, 'integration.yaml'), 'utf8'));
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useE2E({ manifest: join(ROOT, 'integration.yaml') });
 
   it('plans and applies against .zpi/sandbox.json, seeded on first use, then has nothing to do', async () => {
     const plan = await t.run(['plan', '--sandbox']);

@@ -7,8 +7,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, e2e, recordOutput, ROOT, type E2E } from './harness.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, recordOutput, ROOT, useE2E } from './harness.js';
 
 interface Running {
   child: ChildProcessWithoutNullStreams;
@@ -65,19 +65,12 @@ function expectOneErrorLine(r: { code: number; stdout: string; stderr: string },
   expect(r.stderr, what).not.toMatch(/^\s+at /m);
 }
 
-let t: E2E;
-beforeAll(async () => {
-  t = await e2e();
-  writeFileSync(join(t.dir, 'integration.yaml'), readFileSync(join(ROOT, 'integration.yaml'), 'utf8'));
-});
+const t = useE2E({ manifest: join(ROOT, 'integration.yaml') });
 afterEach(async () => {
   for (const r of running.splice(0)) {
     r.child.kill('SIGKILL');
     await r.exited;
   }
-});
-afterAll(async () => {
-  await t.close();
 });
 
 describe('one sandbox per state file', () => {

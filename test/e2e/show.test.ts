@@ -5,8 +5,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2e, ROOT, type E2E, type RunResult } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { ROOT, useE2E, type RunResult } from './harness.js';
 
 /** A port nothing listens on: bound once, then released. */
 async function closedPort(): Promise<number> {
@@ -28,12 +28,9 @@ function expectOneErrorLine(r: RunResult, pattern: RegExp): void {
 }
 
 describe('zpi show', () => {
-  let t: E2E;
   let offline: Record<string, string | undefined>;
   let planMarkdown: string;
-  beforeAll(async () => {
-    t = await e2e();
-    writeFileSync(join(t.dir, 'integration.yaml'), readFileSync(join(ROOT, 'integration.yaml'), 'utf8'));
+  const t = useE2E({ manifest: join(ROOT, 'integration.yaml') }, async (t) => {
     const plan = await t.run(['plan', '--format', 'markdown', '--out', 'plan.json']);
     expect(plan.code, plan.stderr).toBe(0);
     planMarkdown = plan.stdout;
@@ -45,9 +42,6 @@ describe('zpi show', () => {
       ZOHO_CLIENT_SECRET: undefined,
       ZOHO_REFRESH_TOKEN: undefined,
     };
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it('renders a saved plan as text, JSON and Markdown without contacting anything', async () => {

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { e2e, ROOT, type E2E } from './harness.js';
+import { ROOT, useE2E } from './harness.js';
 
 describe('zpi end to end (built CLI against the sandbox)', () => {
-  let t: E2E;
-  beforeAll(async () => {
-    t = await e2e();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useE2E();
 
   it('plans, applies, and then has nothing left to do', async () => {
     // A copy: apply keeps its record beside the manifest, and the repository stays clean.

@@ -5,8 +5,8 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2e, ROOT, type E2E, type RunResult } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { ROOT, useE2E, type RunResult } from './harness.js';
 
 const BAD = `apiVersion: zpi/v1
 kind: ProjectsIntegration
@@ -38,14 +38,9 @@ function expectCleanFailure(r: RunResult): void {
 }
 
 describe('zpi validate', () => {
-  let t: E2E;
-  beforeAll(async () => {
-    t = await e2e({ manifest: join(ROOT, 'integration.yaml') });
+  const t = useE2E({ manifest: join(ROOT, 'integration.yaml') }, (t) => {
     writeFileSync(join(t.dir, 'bad.yaml'), BAD);
     mkdirSync(join(t.dir, 'a-directory'));
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it('checks ./integration.yaml by default', async () => {
@@ -143,15 +138,9 @@ describe('zpi validate', () => {
 });
 
 describe('zpi validate: users required, expires, $NAME and merge keys', () => {
-  let t: E2E;
+  const t = useE2E();
   const GOOD = readFileSync(join(ROOT, 'integration.yaml'), 'utf8');
   const noUsers = GOOD.replace(/^users:[\s\S]*$/m, '');
-  beforeAll(async () => {
-    t = await e2e();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
 
   it('an active manifest without users fails at its state line; users: [] and a deactivation pass', async () => {
     expect(noUsers).toContain('\nstate: active\n');
@@ -193,13 +182,7 @@ describe('zpi validate: users required, expires, $NAME and merge keys', () => {
 });
 
 describe('the command line itself', () => {
-  let t: E2E;
-  beforeAll(async () => {
-    t = await e2e();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useE2E();
 
   it('--version and -v print the version, exit 0', async () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };

@@ -53,17 +53,14 @@ function checkProblems(problems: Problem[], input: string | Uint8Array): void {
   }
 }
 
-/** parseManifest's contract on any input: no throw, < 1 s, a Desired or located problems. */
+/** parseManifest's contract on any input: no throw, a Desired or located problems. */
 function checkParse(input: string | Uint8Array): void {
-  const t0 = performance.now();
   let result: ReturnType<typeof parseManifest>;
   try {
     result = parseManifest(input, FILE);
   } catch (err) {
     throw new Error(`parseManifest threw ${String(err)} for ${JSON.stringify(typeof input === 'string' ? input : [...input])}`);
   }
-  const ms = performance.now() - t0;
-  expect(ms, `parseManifest took ${ms.toFixed(0)} ms`).toBeLessThan(1000);
   if ('problems' in result) checkProblems(result.problems, input);
   else expect(result.desired.file).toBe(FILE);
 }
@@ -335,7 +332,6 @@ describe('loadManifest (property): the file edge throws ManifestError only', () 
       fc.property(input, (bytes) => {
         const path = join(dir, `m${n++}.yaml`);
         writeFileSync(path, bytes);
-        const t0 = performance.now();
         try {
           const desired = loadManifest(path);
           expect(desired.file).toBe(path);
@@ -349,7 +345,6 @@ describe('loadManifest (property): the file edge throws ManifestError only', () 
         } finally {
           rmSync(path, { force: true });
         }
-        expect(performance.now() - t0).toBeLessThan(1000);
       }),
       { numRuns: runs(300) },
     );

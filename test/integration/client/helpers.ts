@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
 import { createZohoProvider, type ZohoProviderOptions } from '../../../src/provider/index.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions, type SandboxState } from '../../../src/sandbox/index.js';
 
@@ -51,9 +50,10 @@ export function seed(opts: { extraUsers?: number } = {}): SandboxState {
 }
 
 const open: SandboxHandle[] = [];
-afterEach(async () => {
+/** Closes every sandbox sandbox() started; test/integration/setup.ts runs it after each test of every file. */
+export async function closeOpenSandboxes(): Promise<void> {
   await Promise.all(open.splice(0).map((s) => s.close()));
-});
+}
 
 export async function sandbox(opts: Partial<SandboxOptions> = {}): Promise<SandboxHandle> {
   const s = await startSandbox({ port: 0, seed: seed(), faults: '', limits: '', ...opts });

@@ -37,7 +37,7 @@ describe('apply with more than 100 overrides against the sandbox', () => {
     const apply = async (desired: Desired) => {
       const planned = plan(desired, await p.read(), ctx);
       const before = p.stats().calls;
-      const result = await executePlan(planned, p, { env: {}, retry: FAST_RETRY, allowDestructive: true, autoApprove: true });
+      const result = await executePlan(planned, p, { env: {}, retry: FAST_RETRY, allowDestructive: true });
       expect(result.ok, JSON.stringify(result.failed)).toBe(true);
       expect(p.stats().calls - before).toBe(planned.apiCalls);
       expect(plan(desired, await p.read(), ctx).steps).toEqual([]);

@@ -1,3 +1,5 @@
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../../src/model/fingerprint.js';
 import { ZohoClient } from '../../../src/provider/zoho-client.js';
@@ -97,13 +99,75 @@ describe('paging', () => {
   });
 
   it('fetches pages 2..n concurrently through the pacer', async () => {
-    const sb = await sandbox({ seed: seed({ extraUsers: 1000 }), faults: 'latency=30ms' });
-    const t0 = performance.now();
-    const live = await provider(sb, { concurrency: 5 }).read();
-    expect(live.users).toHaveLength(1026);
-    // 6 pages + 5 other reads, sequential would be ≥ 11 × 30 ms plus the token
-    expect(performance.now() - t0).toBeLessThan(11 * 30);
-    expect(sb.stats().maxInFlight).toBeGreaterThan(1);
-    expect(sb.stats().maxInFlight).toBeLessThanOrEqual(5);
+    const sb = await sandbox({ seed: seed({ extraUsers: 1000 }) });
+    // Pages 2..6 are held until all five are asked for at once: read() completes only if it asks for
+    // them concurrently (one after another, page 2 would wait for ever and the test time out).
+    const gate = await holdUntil(sb.url, (url) => url.pathname === '/crm/v8/users' && Number(url.searchParams.get('page')) >= 2, 5);
+    try {
+      const live = await provider(sb, { concurrency: 5, endpoint: gate.url }).read();
+      expect(live.users).toHaveLength(1026);
+      expect(gate.held()).toEqual([5]);
+      // The other reads went alongside: never more than `concurrency` calls at once in all.
+      expect(gate.maxInFlight()).toBe(5);
+      expect(sb.stats().maxInFlight).toBeLessThanOrEqual(5);
+    } finally {
+      await gate.close();
+    }
   });
 });
+
+/**
+ * A relay in front of `target` that holds each request `matches` picks until `count` of them wait
+ * together, then lets them all go on. held() lists the size of each group released; maxInFlight() is
+ * the most requests (held or not) the relay had open at once.
+ */
+async function holdUntil(target: string, matches: (url: URL) => boolean, count: number) {
+  let waiting: (() => void)[] = [];
+  const released: number[] = [];
+  let inFlight = 0;
+  let most = 0;
+  const server = createServer((req, res) => {
+    inFlight++;
+    most = Math.max(most, inFlight);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      try {
+        if (matches(new URL(req.url ?? '/', 'http://relay'))) {
+          await new Promise<void>((go) => {
+            waiting.push(go);
+            if (waiting.length === count) {
+              released.push(count);
+              for (const w of waiting.splice(0)) w();
+            }
+          });
+        }
+        // Forwarded as is, Host too: the sandbox names the origin the client reached as its api_domain.
+        await new Promise<void>((done, fail) => {
+          const out = request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res).on('finish', done).on('error', fail);
+          });
+          out.on('error', fail);
+          out.end(Buffer.concat(chunks));
+        });
+      } catch {
+        res.destroy();
+      } finally {
+        inFlight--;
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    held: () => [...released, ...(waiting.length > 0 ? [waiting.length] : [])],
+    maxInFlight: () => most,
+    close: () =>
+      new Promise<void>((r) => {
+        waiting = [];
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -29,7 +29,7 @@ describe('no secret ever leaves the client', () => {
     };
 
     const scenario = async (sb: Awaited<ReturnType<typeof sandbox>>) => {
-      const admin = provider(sb, { fetch: tap, retryWrites: true }, lines);
+      const admin = provider(sb, { fetch: tap }, lines);
       await collect(admin.read());
       await sleep(300); // with tokenTtlSec 0.2 the sandbox forgets the token: INVALID_TOKEN, then a refresh
       await collect(admin.read());

@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { afterEach } from 'vitest';
 import { createZohoProvider, type ZohoProviderOptions } from '../../../src/provider/index.js';
 import { json, startTestServer, type Seen, type TestServer } from '../../unit/provider/http-test-server.js';
 
@@ -18,9 +17,10 @@ export const CREDS = { clientId: 'hr-client-id-1', clientSecret: 'hr-client-s3cr
 export const FAST = { retries: 3, minTimeoutMs: 1, maxTimeoutMs: 1, factor: 1, randomize: false, maxRetryAfterMs: 1 };
 
 const open: TestServer[] = [];
-afterEach(async () => {
+/** Closes every server server() started; test/integration/setup.ts runs it after each test of every file. */
+export async function closeOpenServers(): Promise<void> {
   await Promise.all(open.splice(0).map((s) => s.close()));
-});
+}
 
 export async function server(handler: (req: Seen, res: ServerResponse, socket: Socket) => void | Promise<void>): Promise<TestServer> {
   const s = await startTestServer(handler);

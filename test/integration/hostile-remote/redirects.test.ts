@@ -46,7 +46,7 @@ describe('a 3xx answer is refused, never followed', () => {
       res.writeHead(307, { location: `${evil.url}${req.url}` }).end();
       return true;
     });
-    const p = provider(zoho, { retryWrites: true });
+    const p = provider(zoho);
     const err = await rejection(p.grantUsers([{ userId: '1' }]));
     expect(err.message).toBe(`PUT /crm/v8/settings/integrations/zoho_projects/users answered 307, a redirect to ${new URL(evil.url).host}; zpi never follows redirects`);
     expect(count(zoho, '/crm/v8/settings/integrations/zoho_projects/users')).toBe(1);

@@ -1,8 +1,8 @@
 /**
  * Hostile clients (issue 7), beyond the single cases of http.test.ts: many slow (slowloris) clients at
  * once, stalled bodies, a storm of aborted requests, oversized bodies without a Content-Length, and
- * random bodies on every write endpoint. After each, the sandbox still answers promptly, never with a
- * 5xx, and its state is still valid.
+ * random bodies on every write endpoint. After each, the sandbox still answers (without waiting for the
+ * stalled clients), never with a 5xx, and its state is still valid.
  */
 import { connect, type Socket } from 'node:net';
 import fc from 'fast-check';
@@ -19,12 +19,31 @@ function openSocket(port: number): Promise<Socket> {
   });
 }
 
-/** A normal request must come back 200 well within `ms`. */
-async function answersPromptly(url: string, token: string, ms = 1000): Promise<void> {
-  const t0 = performance.now();
+/** Hostile sockets and what the server sent or did to each (an answer, a timeout's 408, a close). */
+function watch(sockets: Socket[]) {
+  const got = sockets.map(() => '');
+  let closedByServer = 0;
+  sockets.forEach((s, i) => {
+    s.on('data', (d: Buffer) => (got[i] += d.toString()));
+    s.on('end', () => closedByServer++);
+  });
+  return {
+    /** No stalled socket has had an answer, a 408 (the server's own header/request timeout) or a close. */
+    untouched: (): boolean => got.every((g) => g === '') && closedByServer === 0,
+    received: (): string[] => got.filter((g) => g !== ''),
+  };
+}
+
+/**
+ * A normal request comes back 200 while the stalled clients are still stalled: the sandbox served it
+ * without waiting for them (waiting would mean this answer only after their bodies or headers
+ * completed, which they never do, or after the server timed them out with a 408 or a close).
+ */
+async function answersAlongside(url: string, token: string, stalled?: ReturnType<typeof watch>): Promise<void> {
   const res = await call(url, token, 'GET', '/crm/v8/org');
   expect(res.status).toBe(200);
-  expect(performance.now() - t0).toBeLessThan(ms);
+  if (stalled) expect(stalled.received(), 'a stalled client was answered or timed out first').toEqual([]);
+  if (stalled) expect(stalled.untouched()).toBe(true);
 }
 
 describe('the sandbox under hostile clients', () => {
@@ -35,19 +54,21 @@ describe('the sandbox under hostile clients', () => {
       s.on('error', () => undefined);
       s.write(`GET /crm/v8/org HTTP/1.1\r\nHost: x\r\nAuthorization: Zoho-oauthtoken ${token}\r\nX-Slow: `);
     }
+    const stalled = watch(sockets);
     const drip = setInterval(() => {
       for (const s of sockets) if (!s.destroyed) s.write('a');
     }, 20);
     try {
-      for (let i = 0; i < 10; i++) await answersPromptly(sb.url, token);
+      for (let i = 0; i < 10; i++) await answersAlongside(sb.url, token, stalled);
     } finally {
       clearInterval(drip);
     }
-    // close() drops them at once: a slow client cannot hold the sandbox open either.
-    const t0 = performance.now();
+    // close() drops them: a slow client cannot hold the sandbox open either. Each is closed without a
+    // byte (no 408: not the server's header timeout), so it was close() that ended them.
+    const closedAll = Promise.all(sockets.map((s) => new Promise((r) => (s.destroyed ? r(null) : s.once('close', r)))));
     await sb.close();
-    expect(performance.now() - t0).toBeLessThan(1000);
-    await new Promise((r) => setTimeout(r, 20));
+    await closedAll;
+    expect(stalled.received()).toEqual([]);
     expect(sockets.every((s) => s.destroyed || s.readableEnded)).toBe(true);
   });
 
@@ -58,17 +79,19 @@ describe('the sandbox under hostile clients', () => {
       s.on('error', () => undefined);
       s.write(`PUT ${ZP}/users HTTP/1.1\r\nHost: x\r\nAuthorization: Zoho-oauthtoken ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"users": [{"id": "`);
     }
-    await answersPromptly(sb.url, token);
-    // Writes are queued one at a time; a stalled body must not hold the queue.
-    const t0 = performance.now();
+    const stalled = watch(sockets);
+    await answersAlongside(sb.url, token, stalled);
+    // Writes are queued one at a time; a stalled body must not hold the queue: this write is done while
+    // every stalled body is still unanswered.
     expect((await api('PUT', `${ZP}/users`, { users: [{ id: ID.bob }] })).status).toBe(200);
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(stalled.untouched()).toBe(true);
     expect(sb.state().integration.users).toContain(ID.bob);
     for (const s of sockets) s.destroy();
   });
 
   it('survives a storm of 120 clients leaving at every stage, and counts them', async () => {
-    const { sb, token } = await adminSession(start, { faults: 'latency=30ms' });
+    // Answers wait a second: far longer than any client below stays (at most 18 ms after its request).
+    const { sb, token } = await adminSession(start, { faults: 'latency=1s' });
     const before = sb.state();
     const stages = [
       (s: Socket) => s.write('GET /crm/v8/or'), // mid request line
@@ -86,8 +109,11 @@ describe('the sandbox under hostile clients', () => {
         else s.resetAndDestroy();
       }),
     );
-    await new Promise((r) => setTimeout(r, 100));
-    await answersPromptly(sb.url, token);
+    // The 30 complete requests (every fourth client, closed with a FIN after its whole request went out)
+    // each reach the sandbox and end while waiting for their answer: counted as aborted, once the
+    // sandbox has seen them go, however long that takes on a busy machine.
+    while ((sb.stats().byStatus.aborted ?? 0) < 30) await new Promise((r) => setTimeout(r, 5));
+    await answersAlongside(sb.url, token);
     // Only incomplete writes were sent: nothing changed.
     expect(sb.state()).toEqual(before);
     const stats = sb.stats();
@@ -109,24 +135,22 @@ describe('the sandbox under hostile clients', () => {
     expect(res.status).toBe(413);
     expect(((await res.json()) as { code: string }).code).toBe('REQUEST_ENTITY_TOO_LARGE');
 
+    // At once: on the declared length alone, with one byte of the body sent and the rest never coming
+    // (so an answer at all means the sandbox did not wait for the body).
     const s = await openSocket(sb.port);
     let answer = '';
-    s.on('data', (d) => (answer += d.toString()));
     s.on('error', () => undefined);
-    const t0 = performance.now();
+    const answered = new Promise<void>((resolve) =>
+      s.on('data', (d: Buffer) => {
+        answer += d.toString();
+        if (answer.includes('\r\n\r\n')) resolve();
+      }),
+    );
     s.write(`PUT ${ZP}/users HTTP/1.1\r\nHost: x\r\nAuthorization: Zoho-oauthtoken ${token}\r\nContent-Length: 100000000000\r\n\r\n{`);
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (answer.includes('\r\n\r\n') || performance.now() - t0 > 2000) {
-          clearInterval(poll);
-          resolve();
-        }
-      }, 5);
-    });
+    await answered;
     expect(answer).toMatch(/^HTTP\/1\.1 413 /);
-    expect(performance.now() - t0).toBeLessThan(1000);
     s.destroy();
-    await answersPromptly(sb.url, token);
+    await answersAlongside(sb.url, token);
   });
 
   it('answers random bodies on every write endpoint with 2xx or 4xx — never 5xx — and keeps a valid state', async () => {
@@ -168,6 +192,6 @@ describe('the sandbox under hostile clients', () => {
       { numRuns: Number(process.env.FC_RUNS ?? 0) || 150 },
     );
     expect(stateProblems(sb.state())).toEqual([]);
-    await answersPromptly(sb.url, token);
+    await answersAlongside(sb.url, token);
   });
 });

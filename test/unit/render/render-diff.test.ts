@@ -209,10 +209,10 @@ describe('renderManifestDiff', () => {
     const after = Array.from({ length: n }, (_, i) => `new${i}@acme.com`);
     const l = liveOrg({ users: [...before, ...after], integration: { users: before } });
     const d = desired({ users: after, portal: { name: 'acme-projects' } });
-    const started = performance.now();
+    // Quadratic (a plain line diff) takes minutes here, past the test's timeout; this takes about a
+    // second. How long it takes is measured by `npm run bench` (bench/plan-time.mjs: the diff of a
+    // 100,000-user org whose users change), not asserted here.
     const patch = renderManifestDiff(l, d);
-    // Quadratic (a plain line diff) takes minutes here; this takes about a second.
-    expect(performance.now() - started).toBeLessThan(15_000);
     const lines = patch.split('\n');
     expect(lines.filter((x) => x.startsWith('-  - email: '))).toHaveLength(n);
     expect(lines.filter((x) => x.startsWith('+  - email: '))).toHaveLength(n);
