@@ -29,7 +29,7 @@ const SIZES = sizesArg >= 0 ? args[sizesArg + 1].split(',').map(Number) : quick 
 
 const TARGETS = {
   callsPerFloor: 1.05,
-  planOverValidate: 1.5, // at 10,000 users, no latency
+  planOverValidate: 1.3, // at 10,000 users, no latency
   purePlanMs: 100, // at 100,000 users
   manifestDiffMs: 2000, // `plan --diff`'s unified diff, at 100,000 users (test/unit/render/render-diff.test.ts checks what it prints)
   planRssMiB: 300, // at 100,000 users

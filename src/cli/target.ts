@@ -112,3 +112,18 @@ async function connect(flags: TargetFlags, io: Io, manifestDc?: string): Promise
   const provider = createZohoProvider({ ...common, dc, credentials: fromEnv as typeof SANDBOX_CREDENTIALS });
   return { provider, kind: 'zoho', endpoint: `zoho.${dc}`, lockKey: `zoho.${dc}`, close: async () => {} };
 }
+
+/**
+ * The apply lock's options for `desired`'s org on `target` (apply and import take the same lock: both
+ * write the org's record). `lockTimeout` in seconds; waiting is said on stderr.
+ */
+export function lockOptions(org: string, target: OpenTarget, io: Io, lockTimeout = 0) {
+  return {
+    org,
+    endpointKind: target.kind,
+    endpoint: target.lockKey,
+    env: io.env,
+    timeoutMs: lockTimeout * 1000,
+    onWait: (message: string) => io.err(`${message}\n`),
+  };
+}

@@ -16,7 +16,7 @@ import { clockFrom } from '../clock.js';
 import { ExitAtOnce, type Io } from '../io.js';
 import { planHeader, readSummary, shellInput } from '../make-plan.js';
 import { retryPolicyFromEnv } from '../retry-env.js';
-import { openTarget, type OpenTarget, type TargetFlags } from '../target.js';
+import { lockOptions, openTarget, type OpenTarget, type TargetFlags } from '../target.js';
 
 export interface ApplyCommandOptions extends TargetFlags {
   planfile?: string;
@@ -75,12 +75,7 @@ export async function applyCommand(opts: ApplyCommandOptions, io: Io): Promise<n
       // Held from the read to the last write, as Terraform holds its state lock: two applies must not
       // both plan from the same live state and then write one after the other.
       locking = acquireLock({
-        org: desired.org,
-        endpointKind: target.kind,
-        endpoint: target.lockKey,
-        env: io.env,
-        timeoutMs: (opts.lockTimeout ?? 0) * 1000,
-        onWait: (message) => io.err(`${message}\n`),
+        ...lockOptions(desired.org, target, io, opts.lockTimeout),
         onCompromised: () => stop.abort(new ApplyStopped('LOCK_LOST', 'the apply lock was lost (another process took it over)')),
       });
       await locking;

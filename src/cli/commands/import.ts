@@ -7,7 +7,7 @@ import { settingsChecklist } from '../../render/index.js';
 import { planImport } from '../../run/index.js';
 import { clockFrom } from '../clock.js';
 import type { Io } from '../io.js';
-import { openTarget, type TargetFlags } from '../target.js';
+import { lockOptions, openTarget, type TargetFlags } from '../target.js';
 
 export interface ImportCommandOptions extends TargetFlags {
   file: string;
@@ -29,14 +29,7 @@ export async function importCommand(opts: ImportCommandOptions, io: Io): Promise
   const now = clockFrom(io.env)();
   const target = await openTarget(opts, io, desired.dc);
   // Held like apply's: an apply of the same org writes the same record.
-  const lock = await acquireLock({
-    org: desired.org,
-    endpointKind: target.kind,
-    endpoint: target.lockKey,
-    env: io.env,
-    timeoutMs: (opts.lockTimeout ?? 0) * 1000,
-    onWait: (message) => io.err(`${message}\n`),
-  });
+  const lock = await acquireLock(lockOptions(desired.org, target, io, opts.lockTimeout));
   try {
     readRecord(recordFile); // a corrupt or foreign file is refused before anything is asked
     const { live, plan, settings, readable } = await planImport({ desired, provider: target.provider, target });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EMAILS, permsBy } from '../../helpers/arbitraries.js';
+import { EMAILS, permsBy, planScenario } from '../../helpers/arbitraries.js';
 import { PERMISSIONS, type Permission } from '../../../src/model/permissions.js';
 import { plan } from '../../../src/plan/index.js';
 import { effectiveAccess, subjectOf } from '../../helpers/access-oracle.js';
@@ -10,26 +10,7 @@ import { desired, liveOrg, planCtx, PORTALS, PROFILES, userId } from '../../help
 
 
 
-const scenario = fc.record({
-  profiles: fc.array(fc.constantFrom(...PROFILES), { minLength: EMAILS.length, maxLength: EMAILS.length }),
-  live: fc.oneof(
-    fc.constant('inactive' as const),
-    fc.record({
-      portal: fc.constantFrom('acme-projects', 'acme-newco'),
-      users: fc.subarray(EMAILS),
-      profilePermissions: permsBy(PROFILES),
-      userPermissions: permsBy(EMAILS),
-    }),
-  ),
-  want: fc.record({
-    // Mostly active: that is where the interesting steps are.
-    state: fc.constantFrom<('active' | 'deactivated')[]>('active', 'active', 'deactivated'),
-    portal: fc.constantFrom('acme-projects', 'acme-newco'),
-    profiles: permsBy(PROFILES),
-    users: fc.subarray(EMAILS),
-    overrides: permsBy(EMAILS),
-  }),
-});
+const scenario = planScenario(PROFILES);
 
 describe('plan converges (property)', () => {
   it('applying a plan leaves nothing to plan, and every user ends with the desired access', () => {

@@ -10,7 +10,7 @@ import { NOTHING_CONFIGURED, settingsOf, withSteps, type RecordSection } from '.
 import { plan } from '../../../src/plan/index.js';
 import { compareSettings } from '../../../src/plan/reconcile-record.js';
 import { applyInMemory } from '../../helpers/apply-in-memory.js';
-import { EMAILS, permsBy } from '../../helpers/arbitraries.js';
+import { EMAILS, planScenario } from '../../helpers/arbitraries.js';
 import { ALL, desired, liveOrg, planCtx, PORTALS, PROFILES, userId, type DesiredSpec, type LiveSpec } from '../../helpers/builders.js';
 
 const PEOPLE = ['alice@acme.com', 'bob@acme.com', { email: 'erin@acme.com', profile: 'Manager' }, 'frank@acme.com', 'grace@acme.com'];
@@ -157,21 +157,8 @@ describe('readable settings: drift told apart', () => {
 });
 
 describe('withSteps: the record after a plan is what Zoho ends with', () => {
-  const scenario = fc.record({
-    profiles: fc.array(fc.constantFrom(...PROFILES), { minLength: EMAILS.length, maxLength: EMAILS.length }),
-    live: fc.oneof(
-      fc.constant('inactive' as const),
-      fc.record({ portal: fc.constantFrom('acme-projects', 'acme-newco'), users: fc.subarray(EMAILS), profilePermissions: permsBy(PROFILES), userPermissions: permsBy(EMAILS) }),
-    ),
-    want: fc.record({
-      state: fc.constantFrom<('active' | 'deactivated')[]>('active', 'active', 'deactivated'),
-      portal: fc.constantFrom('acme-projects', 'acme-newco'),
-      profiles: permsBy(PROFILES),
-      users: fc.subarray(EMAILS),
-      overrides: permsBy(EMAILS),
-    }),
-    cut: fc.nat(),
-  });
+  const scenario = fc.tuple(planScenario(PROFILES), fc.nat()).map(([sc, cut]) => ({ ...sc, cut }));
+
 
   it('after any prefix of a plan, withSteps(record) equals the settings Zoho holds', () => {
     fc.assert(
