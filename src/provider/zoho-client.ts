@@ -11,8 +11,9 @@ import { maskQuery } from './redactor.js';
 import type { RetryPolicy } from '../retry/retry-policy.js';
 import { retryPolicy, withRetry } from '../retry/retry-policy.js';
 import type { ErrorContext, HttpAnswer } from './zoho-error.js';
-import { answerTooLarge, errorFromFetchFailure, errorFromResponse, formatDuration, malformedAnswer, parseJson, redirectRefused } from './zoho-error.js';
-import { readCapped } from './read-capped.js';
+import { answerTooLarge, errorFromNetworkFailure, errorFromResponse, formatDuration, malformedAnswer, parseJson, redirectRefused } from './zoho-error.js';
+import type { HttpTransport } from './http-transport.js';
+import { createHttpTransport } from './http-transport.js';
 
 export interface ZohoClientOptions {
   endpoints: Endpoints;
@@ -40,8 +41,15 @@ export interface ZohoClientOptions {
   now?: () => number;
   /** Debug lines: method, host kind, path, status, ms. Never a secret or a body. */
   log?: (line: string) => void;
-  /** Injected fetch for tests; defaults to Node's global fetch (TLS verification always on). */
-  fetch?: typeof fetch;
+  /** The HTTP exchange (tests tap or reroute it); default createHttpTransport() (TLS verification always on). */
+  transport?: HttpTransport;
+}
+
+/** What one exchange sends, before the transport adds the URL, the signal and the byte cap. */
+interface Outgoing {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
 }
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -103,7 +111,7 @@ export class ZohoClient {
   readonly #pacer: Pacer;
   readonly #tokens: AccessTokens;
   readonly #redactor = new Redactor();
-  readonly #fetch: typeof fetch;
+  readonly #transport: HttpTransport;
   readonly #counts = { accounts: 0, api: 0, projects: 0, retries: 0, throttled: 0 };
   /** Calls started and not settled ("GET /crm/v8/users" → how many), for the deadline's message. */
   readonly #pending = new Map<string, number>();
@@ -121,7 +129,7 @@ export class ZohoClient {
       ...(opts.now !== undefined ? { now: opts.now } : {}),
     });
     this.#tokens = new AccessTokens((signal) => this.#grant(signal));
-    this.#fetch = opts.fetch ?? globalThis.fetch;
+    this.#transport = opts.transport ?? createHttpTransport();
     this.limits = {
       callTimeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       readDeadlineMs: opts.readDeadlineMs ?? DEFAULT_READ_DEADLINE_MS,
@@ -207,7 +215,7 @@ export class ZohoClient {
   async #once(req: ZohoRequest): Promise<ZohoAnswer> {
     const search = req.query ? `?${new URLSearchParams(req.query).toString()}` : '';
     const ctx = this.errorContext(req.method, req.path);
-    const init = (token: string): RequestInit => ({
+    const init = (token: string): Outgoing => ({
       method: req.method,
       headers: {
         Authorization: `Zoho-oauthtoken ${token}`,
@@ -234,7 +242,12 @@ export class ZohoClient {
   async #grant(signal?: AbortSignal): Promise<TokenGrant> {
     const path = '/oauth/v2/token';
     const ctx = this.errorContext('POST', path);
-    const exchange = async () => parseTokenAnswer(await this.#exchange('accounts', path, { method: 'POST', body: refreshTokenForm(this.#opts.credentials) }, signal), ctx);
+    const form: Outgoing = {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: refreshTokenForm(this.#opts.credentials).toString(),
+    };
+    const exchange = async () => parseTokenAnswer(await this.#exchange('accounts', path, form, signal), ctx);
     const grant = await this.#track(`POST ${path}`, () => withRetry(exchange, this.#policy, this.#onRetry(`POST ${path}`), signal));
     this.addSecret(grant.accessToken);
     // Checked before the token is used: a hostile api_domain gets no call (throws UNTRUSTED_API_DOMAIN).
@@ -246,8 +259,8 @@ export class ZohoClient {
    * One HTTP exchange through the pacer, with a timeout; the body is read inside the slot, at most
    * limits.maxResponseBytes of it. Redirects are never followed (see redirectRefused).
    */
-  async #exchange(host: HostKind, pathAndQuery: string, init: RequestInit, signal?: AbortSignal): Promise<HttpAnswer> {
-    const method = init.method ?? 'GET';
+  async #exchange(host: HostKind, pathAndQuery: string, init: Outgoing, signal?: AbortSignal): Promise<HttpAnswer> {
+    const { method } = init;
     const url = `${this.#endpoints[host]}${pathAndQuery}`;
     const logPath = maskQuery(pathAndQuery);
     const ctx = this.errorContext(method, pathAndQuery);
@@ -264,17 +277,19 @@ export class ZohoClient {
       const timeout = AbortSignal.timeout(callTimeoutMs);
       const linked = signal ? linkSignals(timeout, signal) : { signal: timeout, unlink: () => undefined };
       try {
-        const res = await this.#fetch(url, { ...init, redirect: 'manual', signal: linked.signal });
+        const res = await this.#transport({
+          ...init,
+          url,
+          signal: linked.signal,
+          maxBytes: maxResponseBytes,
+          tooLarge: (status) => answerTooLarge(ctx, status, maxResponseBytes),
+        });
         if (res.status === 429) this.#counts.throttled++;
-        if (res.status >= 300 && res.status < 400) {
-          void res.body?.cancel().catch(() => undefined);
-          throw redirectRefused(ctx, res.status, res.headers.get('location'), url);
-        }
-        const body = await readCapped(res, maxResponseBytes, () => answerTooLarge(ctx, res.status, maxResponseBytes));
+        if (res.status >= 300 && res.status < 400) throw redirectRefused(ctx, res.status, res.headers.get('location'), url);
         this.#log(`${method} ${host} ${logPath} ${res.status} ${ms()}ms`);
-        return { status: res.status, headers: res.headers, body };
+        return res;
       } catch (err) {
-        const e = errorFromFetchFailure(err, { ...this.errorContext(method, url), timeoutMs: callTimeoutMs });
+        const e = errorFromNetworkFailure(err, { ...this.errorContext(method, url), timeoutMs: callTimeoutMs });
         this.#log(`${method} ${host} ${logPath} ${e.code} ${ms()}ms`);
         throw e;
       } finally {

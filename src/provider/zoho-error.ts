@@ -136,7 +136,7 @@ const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_
 // Node's certificate errors: CERT_HAS_EXPIRED, SELF_SIGNED_CERT_IN_CHAIN, UNABLE_TO_VERIFY_LEAF_SIGNATURE, …
 const TLS_CODE = /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_(GET|VERIFY|DECRYPT)|VERIFY/;
 
-/** Codes and names along an error's cause chain (fetch wraps the socket error in TypeError.cause). */
+/** Codes and names along an error's cause chain (a wrapper may carry the socket error as its cause). */
 function errorMarks(err: unknown, depth = 0): string[] {
   if (!isObj(err) && !(err instanceof Error)) return [];
   if (depth > 5) return [];
@@ -146,8 +146,8 @@ function errorMarks(err: unknown, depth = 0): string[] {
   return [...marks, ...errorMarks(e.cause, depth + 1), ...nested.flatMap((n) => errorMarks(n, depth + 1))];
 }
 
-/** Maps a failed fetch (no HTTP answer, or the body broke off) to a ZohoApiError with status 0. */
-export function errorFromFetchFailure(err: unknown, ctx: ErrorContext): ZohoApiError {
+/** Maps a failed exchange (no HTTP answer, or the body broke off) to a ZohoApiError with status 0. */
+export function errorFromNetworkFailure(err: unknown, ctx: ErrorContext): ZohoApiError {
   if (err instanceof ZohoApiError) return err;
   const marks = errorMarks(err);
   const has = (set: Set<string>) => marks.some((m) => set.has(m));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ZohoApiError } from '../../../src/model/errors.js';
 import { resolveEndpoints } from '../../../src/provider/endpoints.js';
+import { createHttpTransport, type HttpTransport } from '../../../src/provider/http-transport.js';
 import { ZohoClient, type ZohoClientOptions } from '../../../src/provider/zoho-client.js';
 import { ADMIN_CREDS, FAST_RETRY, provider, sandbox, SECRETS } from './helpers.js';
 
@@ -129,8 +130,9 @@ describe('whole-call errors (non-2xx) as ZohoApiError', () => {
   });
 
   it('AUTHENTICATION_FAILURE for a malformed Authorization header', async () => {
-    const strip: typeof fetch = (url, init) => fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), Authorization: 'Bearer x' } });
-    const { c } = await rawClient({ fetch: strip });
+    const wire = createHttpTransport();
+    const strip: HttpTransport = (req) => wire({ ...req, headers: { ...req.headers, Authorization: 'Bearer x' } });
+    const { c } = await rawClient({ transport: strip });
     expect(await fail(c.get('api', '/crm/v8/org'))).toMatchObject({ status: 401, code: 'AUTHENTICATION_FAILURE', retryable: false });
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ZohoApiError } from '../../../src/model/errors.js';
 import { applyApiDomain, resolveEndpoints } from '../../../src/provider/endpoints.js';
+import { createHttpTransport, type HttpTransport } from '../../../src/provider/http-transport.js';
 import { ZohoClient } from '../../../src/provider/zoho-client.js';
 import { answerRead, CREDS, count, FAST, fakeZoho, json, pathOf, provider, rejection, server } from './fake-zoho.js';
 
@@ -56,12 +57,13 @@ describe('api_domain in data-centre mode', () => {
       if (!answerRead(req, res)) json(res, 200, { users: [] });
     });
     const origins: string[] = [];
-    const reroute: typeof fetch = (url, init) => {
-      const u = new URL(String(url));
+    const wire = createHttpTransport();
+    const reroute: HttpTransport = (req) => {
+      const u = new URL(req.url);
       origins.push(u.origin);
-      return fetch(`${zoho.url}${u.pathname}${u.search}`, init);
+      return wire({ ...req, url: `${zoho.url}${u.pathname}${u.search}` });
     };
-    const c = new ZohoClient({ endpoints: resolveEndpoints({ dc: 'eu' }), credentials: CREDS, retry: FAST, fetch: reroute });
+    const c = new ZohoClient({ endpoints: resolveEndpoints({ dc: 'eu' }), credentials: CREDS, retry: FAST, transport: reroute });
     const err = await rejection(c.get('api', '/crm/v8/org'));
     expect(err.message).toBe('refusing api_domain https://evil.example from the token answer: not an https Zoho API host of data centre eu (*.zohoapis.eu); zpi sends no call there');
     expect(origins).toEqual(['https://accounts.zoho.eu']);

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError, ZohoApiError } from '../../../src/model/errors.js';
 import { resolveEndpoints } from '../../../src/provider/endpoints.js';
+import { createHttpTransport, type HttpTransport } from '../../../src/provider/http-transport.js';
 import { ZohoClient, type ZohoClientOptions } from '../../../src/provider/zoho-client.js';
 import { FAST_RETRY, json, startTestServer, type Seen, type TestServer } from './http-test-server.js';
 
@@ -54,12 +55,13 @@ describe('ZohoClient OAuth', () => {
     const z = await fakeZoho((_req, res) => json(res, 200, { org: [] }), () => ({ access_token: 'tok-1', api_domain: 'https://crm2.zohoapis.eu', expires_in: 3600 }));
     // Zoho's hosts, served by the fake: the wire tap records which origin each call was meant for.
     const origins: string[] = [];
-    const reroute: typeof fetch = (url, init) => {
-      const u = new URL(String(url));
+    const wire = createHttpTransport();
+    const reroute: HttpTransport = (req) => {
+      const u = new URL(req.url);
       origins.push(u.origin);
-      return fetch(`${z.server.url}${u.pathname}${u.search}`, init);
+      return wire({ ...req, url: `${z.server.url}${u.pathname}${u.search}` });
     };
-    const c = new ZohoClient({ endpoints: resolveEndpoints({ dc: 'eu' }), credentials: CREDS, retry: FAST_RETRY, fetch: reroute });
+    const c = new ZohoClient({ endpoints: resolveEndpoints({ dc: 'eu' }), credentials: CREDS, retry: FAST_RETRY, transport: reroute });
     await expect(c.get('api', '/crm/v8/org')).resolves.toEqual({ status: 200, body: { org: [] } });
     expect(c.endpoints.api).toBe('https://crm2.zohoapis.eu');
     expect(origins).toEqual(['https://accounts.zoho.eu', 'https://crm2.zohoapis.eu']);

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ZohoApiError } from '../../../src/model/errors.js';
 import { Redactor } from '../../../src/model/redactor.js';
 import {
-  errorFromFetchFailure,
+  errorFromNetworkFailure,
   errorFromResponse,
   oauthError,
   parseItemResults,
@@ -12,6 +12,7 @@ import {
   type HttpAnswer,
 } from '../../../src/provider/zoho-error.js';
 import { startTestServer, type TestServer } from './http-test-server.js';
+import { createHttpTransport } from '../../../src/provider/http-transport.js';
 
 const ctx = { method: 'GET', where: '/crm/v8/users' };
 const answer = (status: number, body: unknown, headers: Record<string, string> = {}): HttpAnswer => ({
@@ -174,8 +175,15 @@ describe('property: messages are one line and never carry a registered secret', 
   });
 });
 
-describe('errorFromFetchFailure against a real socket', () => {
+describe('errorFromNetworkFailure against a real socket (through the transport)', () => {
   let server: TestServer | undefined;
+  const wire = createHttpTransport();
+  /** What the transport rejects with for a GET of url (undefined when it answered). */
+  const failure = (url: string, signal: AbortSignal = new AbortController().signal, headers: Record<string, string> = {}): Promise<unknown> =>
+    wire({ url, method: 'GET', headers, signal, maxBytes: 1 << 20, tooLarge: () => new Error('too large') }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   afterEach(async () => {
     await server?.close();
     server = undefined;
@@ -185,8 +193,8 @@ describe('errorFromFetchFailure against a real socket', () => {
     server = await startTestServer((_req, _res, socket) => {
       socket.destroy();
     });
-    const err = await fetch(`${server.url}/x`).catch((e: unknown) => e);
-    const e = errorFromFetchFailure(err, { method: 'GET', where: `${server.url}/x` });
+    const err = await failure(`${server.url}/x`);
+    const e = errorFromNetworkFailure(err, { method: 'GET', where: `${server.url}/x` });
     expect(e).toMatchObject({ status: 0, code: 'ECONNRESET', retryable: true });
     expect(e.message).toBe(`GET ${server.url}/x → ECONNRESET: connection reset`);
   });
@@ -195,16 +203,16 @@ describe('errorFromFetchFailure against a real socket', () => {
     const s = await startTestServer(() => {});
     const url = s.url;
     await s.close();
-    const err = await fetch(`${url}/x`).catch((e: unknown) => e);
-    expect(errorFromFetchFailure(err, ctx)).toMatchObject({ status: 0, code: 'ECONNREFUSED', retryable: true });
+    const err = await failure(`${url}/x`);
+    expect(errorFromNetworkFailure(err, ctx)).toMatchObject({ status: 0, code: 'ECONNREFUSED', retryable: true });
   });
 
   it('maps AbortSignal.timeout to retryable TIMEOUT', async () => {
     server = await startTestServer(() => {
       /* never answers */
     });
-    const err = await fetch(`${server.url}/x`, { signal: AbortSignal.timeout(50) }).catch((e: unknown) => e);
-    expect(errorFromFetchFailure(err, ctx)).toMatchObject({ status: 0, code: 'TIMEOUT', retryable: true });
+    const err = await failure(`${server.url}/x`, AbortSignal.timeout(50));
+    expect(errorFromNetworkFailure(err, ctx)).toMatchObject({ status: 0, code: 'TIMEOUT', retryable: true });
   });
 
   it('maps a body cut off mid-answer to ECONNRESET', async () => {
@@ -213,22 +221,29 @@ describe('errorFromFetchFailure against a real socket', () => {
       res.write('{"users":[');
       setTimeout(() => socket.destroy(), 10);
     });
-    const err = await fetch(`${server.url}/x`)
-      .then((r) => r.text())
-      .catch((e: unknown) => e);
-    expect(errorFromFetchFailure(err, ctx)).toMatchObject({ code: 'ECONNRESET', retryable: true });
+    const err = await failure(`${server.url}/x`);
+    expect(errorFromNetworkFailure(err, ctx)).toMatchObject({ code: 'ECONNRESET', retryable: true });
   });
 
   it('does not retry an unknown host or a caller abort', () => {
     const dns = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('getaddrinfo ENOTFOUND x'), { code: 'ENOTFOUND' }) });
-    expect(errorFromFetchFailure(dns, ctx)).toMatchObject({ code: 'ENOTFOUND', retryable: false });
-    expect(errorFromFetchFailure(new DOMException('aborted', 'AbortError'), ctx)).toMatchObject({ code: 'ABORTED', retryable: false });
+    expect(errorFromNetworkFailure(dns, ctx)).toMatchObject({ code: 'ENOTFOUND', retryable: false });
+    expect(errorFromNetworkFailure(new DOMException('aborted', 'AbortError'), ctx)).toMatchObject({ code: 'ABORTED', retryable: false });
     const tls = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('self-signed'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }) });
-    expect(errorFromFetchFailure(tls, ctx)).toMatchObject({ code: 'TLS', retryable: false });
+    expect(errorFromNetworkFailure(tls, ctx)).toMatchObject({ code: 'TLS', retryable: false });
     // A server that leaves out an intermediate certificate fails the same way every time.
     const leaf = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('unable to verify the first certificate'), { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }) });
-    expect(errorFromFetchFailure(leaf, ctx)).toMatchObject({ code: 'TLS', retryable: false });
-    // Not a socket failure (an access token holding a line break is an invalid header value): no retry.
-    expect(errorFromFetchFailure(new TypeError('Headers.append: "a\nb" is an invalid header value.'), ctx)).toMatchObject({ retryable: false });
+    expect(errorFromNetworkFailure(leaf, ctx)).toMatchObject({ code: 'TLS', retryable: false });
+  });
+
+  it('does not retry an invalid header value (an access token holding a line break): nothing is sent', async () => {
+    let seen = 0;
+    server = await startTestServer((_req, res) => {
+      seen++;
+      res.end('{}');
+    });
+    const err = await failure(`${server.url}/x`, undefined, { Authorization: 'Zoho-oauthtoken a\nb' });
+    expect(errorFromNetworkFailure(err, ctx)).toMatchObject({ status: 0, retryable: false });
+    expect(seen).toBe(0);
   });
 });
