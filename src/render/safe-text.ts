@@ -16,10 +16,18 @@ export function escapeStrings<T>(value: T): T {
   return (needsEscape(value) ? copyEscaped(value) : value) as T;
 }
 
+// Plain loops: this walks every string of a plan of 100,000 steps, and finds nothing almost always.
 function needsEscape(v: unknown): boolean {
   if (typeof v === 'string') return HAS_CONTROL.test(v);
-  if (Array.isArray(v)) return v.some(needsEscape);
-  if (v !== null && typeof v === 'object') return Object.entries(v).some(([k, x]) => HAS_CONTROL.test(k) || needsEscape(x));
+  if (v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) {
+    for (const x of v) if (needsEscape(x)) return true;
+    return false;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    if (Object.hasOwn(o, k) && (HAS_CONTROL.test(k) || needsEscape(o[k]))) return true;
+  }
   return false;
 }
 

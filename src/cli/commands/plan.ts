@@ -3,14 +3,15 @@ import { displayName, loadManifest } from '../../manifest/load-manifest.js';
 import { readRecord, recordPathFor } from '../../record/record-file.js';
 import { escapeControls, UserError } from '../../model/errors.js';
 import { redactSecrets, secretRedactor } from '../../provider/redactor.js';
-import { renderJson, renderMarkdown, renderText } from '../../render/index.js';
-import { diffSection, renderManifestDiff } from '../../render/render-diff.js';
-import { getPlan } from '../../run/index.js';
+import { renderJson } from '../../render/render-json.js';
+import { renderMarkdown } from '../../render/render-markdown.js';
+import { renderText } from '../../render/render-text.js';
+import { getPlan } from '../../run/get-plan.js';
 import type { Io } from '../io.js';
 import { planHeader, readSummary, shellInput } from '../make-plan.js';
 import { openTarget, type TargetFlags } from '../target.js';
 import { checkOutputPath, writeOutputFile } from '../write-output.js';
-import { shellWord } from './show.js';
+import { shellWord } from '../shell-word.js';
 
 export interface PlanCommandOptions extends TargetFlags {
   file: string;
@@ -64,12 +65,14 @@ export async function planCommand(opts: PlanCommandOptions, io: Io): Promise<num
     const { plan, live, settings, reads } = await getPlan({ ...input, desired, options, record });
     // --diff: the live settings against the manifest's, both in canonical form (render-diff.ts).
     // On real Zoho the settings come from the record, as the plan's do.
-    const diff = opts.diff ? renderManifestDiff({ ...live, integration: settings }, desired, { now: new Date(input.now) }) : undefined;
+    // Loaded only for --diff: the text-diff library is most of the modules a plan would otherwise load.
+    const differ = opts.diff ? await import('../../render/render-diff.js') : undefined;
+    const diff = differ?.renderManifestDiff({ ...live, integration: settings }, desired, { now: new Date(input.now) });
     let output: string;
     if (opts.format === 'json') output = renderJson(plan, diff === undefined ? {} : { diff });
     else if (opts.format === 'markdown') output = renderMarkdown(plan);
     else output = renderText(plan, { color: io.color, header: planHeader('plan', desired, plan), readSummary: readSummary(reads), full: Boolean(opts.full) });
-    if (diff !== undefined && opts.format !== 'json') output += diffSection(diff, opts.format, desired.file);
+    if (differ && diff !== undefined && opts.format !== 'json') output += differ.diffSection(diff, opts.format, desired.file);
     // A key pasted where a name or email goes would be printed with it: masked like in every message.
     const shown = redactSecrets(output);
     io.out(shown.endsWith('\n') ? shown : `${shown}\n`);

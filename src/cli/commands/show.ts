@@ -1,15 +1,6 @@
-import { escapeControls } from '../../model/errors.js';
 import { readPlanFile, renderJson, renderMarkdown, renderText } from '../../render/index.js';
 import type { Io } from '../io.js';
-
-/**
- * `text` as one word of a POSIX shell command line printed for people to run: as it is when that is
- * safe, else single-quoted; control characters escaped (it is printed to a terminal).
- */
-export function shellWord(text: string): string {
-  const t = escapeControls(text);
-  return /^[\w@%+=:,./-]+$/.test(t) ? t : `'${t.replace(/'/g, `'\\''`)}'`;
-}
+import { shellWord } from '../shell-word.js';
 
 /**
  * `zpi show PLANFILE`: renders a saved plan without contacting Zoho (no credentials, no network).
