@@ -67,6 +67,8 @@ export { fingerprint } from './model/fingerprint.js';
 export { PERMISSIONS } from './model/permissions.js';
 /** The formatVersion of saved plans this zpi writes and reads. */
 export { PLAN_FORMAT_VERSION } from './model/plan.js';
+/** The plan as its JSON prints it: with the summary counts, the write-call estimate and each step's `manual`, computed from the steps. */
+export { planDocument } from './model/plan-document.js';
 
 // Errors: a UserError (and its subclasses) is the user's to fix, printed as one line; anything else is a bug.
 /** An error the user can fix: one line, no stack. */
@@ -89,6 +91,9 @@ export type { Live, LiveIntegration, LivePortal, LiveUser, LinkCounts } from './
 export type { Permission } from './model/permissions.js';
 /** A plan and its parts. */
 export type { AccessChange, AccessReason, Drift, Plan, PlanOptions, PlanTarget, Step, StepAction, StepKind } from './model/plan.js';
+/** The printed plan and its summary counts. */
+export type { PlanDocument, PrintedStep } from './model/plan-document.js';
+export type { PlanSummary } from './model/summarize-plan.js';
 /** What plan() needs besides the desired and live states. */
 export type { PlanContext } from './plan/plan.js';
 /** A located problem. */

@@ -52,7 +52,7 @@ export async function executePlan(plan: Plan, provider: Provider, opts: ExecuteO
     return reason instanceof ApplyStopped ? { code: reason.code, message: reason.message } : { code: 'INTERRUPTED', message: 'interrupted' };
   };
 
-  for (const unit of groupSteps(plan.steps, opts.batchSize ?? MAX_BATCH)) {
+  for (const unit of groupSteps(plan, opts.batchSize ?? MAX_BATCH)) {
     // Between calls is where a stop is clean: every step so far either took effect or failed.
     if (opts.signal?.aborted) {
       stopped = stopReason();

@@ -16,7 +16,7 @@ export function preflight(plan: Plan, env: Record<string, string | undefined>, a
   }
   for (const step of plan.steps) {
     // A manual associate is typed into Setup by the admin: zpi never sends the key, so it needs none.
-    if ((step.kind !== 'associate-portal' && step.kind !== 'change-portal') || step.manual) continue;
+    if ((step.kind !== 'associate-portal' && step.kind !== 'change-portal') || plan.manual) continue;
     const name = step.after.zscKeyVar;
     if (!name) {
       throw new UserError(`the ${step.kind} step for ${step.target} names no ZSC key variable; set portal.zscKey: \${NAME}`);

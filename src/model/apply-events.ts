@@ -56,7 +56,7 @@ export interface ApplyResult {
   counts: { added: number; changed: number; removed: number };
   /**
    * Provider calls made by apply's executor to carry out the steps (the writes: one per batch of up
-   * to MAX_BATCH ids), retried attempts included (the plan's `apiCalls` estimates them without retries). The reads
+   * to MAX_BATCH ids), retried attempts included (apiCallsOf(plan) estimates them without retries). The reads
    * before them (the fresh plan, the token) are not in it; ZPI_STATS_FILE counts every call of the run.
    */
   calls: number;

@@ -20,8 +20,6 @@ interface StepBase {
   /** What the step changes, for people: a portal name, profile name or email. */
   target: string;
   destructive: boolean;
-  /** True when Zoho has no API for it: apply prints Setup instructions and asks the admin. */
-  manual: boolean;
   /**
    * The manifest node that asks for the step (DESIGN §4): the portal, the profile, the user's entry,
    * for a revoke the `users:` key (or the `expires:` that ended the access), for a deactivation `state:`.
@@ -176,6 +174,10 @@ export interface PlanOptions {
 
 export const PLAN_FORMAT_VERSION = 1;
 
+/**
+ * What plan() returns. What follows from the steps is computed, not stored: planSummary and
+ * apiCallsOf (summarize-plan.ts); planDocument gives the printed form, which carries them.
+ */
 export interface Plan {
   formatVersion: typeof PLAN_FORMAT_VERSION;
   /**
@@ -195,10 +197,10 @@ export interface Plan {
   access: AccessChange[];
   /** Set when the mass-revoke brake fired. */
   brake: { revoking: number; withAccess: number; pct: number; maxPct: number } | null;
-  summary: { add: number; change: number; remove: number; destructive: number };
-  /** Estimated API calls apply will make (batches of 100 ids). */
-  apiCalls: number;
-  /** True when the integration's settings are not readable through the API (real Zoho). */
+  /**
+   * True when the integration's settings are not readable through the API (real Zoho): Zoho has no
+   * API for any step either, so every step is manual (apply prints Setup instructions and asks the admin).
+   */
   manual: boolean;
   warnings: string[];
   /** The record the plan started from (DESIGN §5a): its last entry and a hash of its settings; absent without one. */

@@ -2,6 +2,7 @@ import { applySteps, type SettingsDraft } from './integration-after.js';
 import type { LiveIntegration, LiveUser } from './live.js';
 import { normalizePermissions, type Permission } from './permissions.js';
 import type { PlanTarget, Step } from './plan.js';
+import type { PrintedStep } from './plan-document.js';
 
 /**
  * The record (DESIGN §5a): the integration settings zpi last applied or an administrator confirmed,
@@ -49,9 +50,10 @@ export interface RecordSection {
   settings: RecordedSettings;
   /**
    * Steps of a call that was being made when the record was last written: the call may or may not
-   * have taken effect (a crash, kill -9). Plan does not call their effect drift.
+   * have taken effect (a crash, kill -9). Plan does not call their effect drift. Written as a plan
+   * file prints steps (with `manual`), so the plan schema's Step checks them.
    */
-  pending?: Step[];
+  pending?: PrintedStep[];
   history: HistoryEntry[];
 }
 

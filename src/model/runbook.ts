@@ -1,4 +1,4 @@
-import type { Step } from './plan.js';
+import type { Plan, Step } from './plan.js';
 
 /**
  * The Setup screens of Zoho CRM's Projects integration (Setup > Apps & Add-ons > Zoho Apps > Zoho
@@ -32,26 +32,23 @@ export interface RunbookBlock {
   first: number;
 }
 
-/** Manual steps `a` then `b` are done on one visit: same screen, and not a portal form or Deactivate (one each). */
+/** Steps `a` then `b` of a manual plan are done on one visit: same screen, and not a portal form or Deactivate (one each). */
 export function sameVisit(a: Step, b: Step): boolean {
   const screen = screenOf(b);
-  return a.manual && b.manual && screenOf(a) === screen && screen !== 'portal' && screen !== 'deactivate';
+  return screenOf(a) === screen && screen !== 'portal' && screen !== 'deactivate';
 }
 
 /**
- * The plan's manual steps as one block per screen visit: consecutive manual steps on one screen
- * form one block. Plan order is kept, so least privilege holds between blocks too; that is why
- * users who lose access (before the profiles change) and users who gain it (after) can be two
- * visits to Manage Users and Permissions when profile permissions change in between.
+ * A manual plan's steps as one block per screen visit: consecutive steps on one screen form one
+ * block; a plan an API carries out has none. Plan order is kept, so least privilege holds between
+ * blocks too; that is why users who lose access (before the profiles change) and users who gain it
+ * (after) can be two visits to Manage Users and Permissions when profile permissions change in between.
  */
-export function runbookBlocks(steps: readonly Step[]): RunbookBlock[] {
+export function runbookBlocks(plan: Pick<Plan, 'steps' | 'manual'>): RunbookBlock[] {
   const blocks: RunbookBlock[] = [];
+  if (!plan.manual) return blocks;
   let last: RunbookBlock | undefined;
-  steps.forEach((step, i) => {
-    if (!step.manual) {
-      last = undefined;
-      return;
-    }
+  plan.steps.forEach((step, i) => {
     const prev = last?.steps[last.steps.length - 1];
     if (last && prev && sameVisit(prev, step)) {
       last.steps.push(step);

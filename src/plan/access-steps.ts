@@ -1,7 +1,8 @@
 import type { Desired } from '../model/desired.js';
 import type { Live } from '../model/live.js';
-import type { AccessChange, GrantUserStep, RevokeUserStep, SetProfilePermissionsStep, SetUserPermissionsStep } from '../model/plan.js';
+import type { AccessChange, GrantUserStep, Plan, RevokeUserStep, SetProfilePermissionsStep, SetUserPermissionsStep } from '../model/plan.js';
 import { normalizePermissions, permissionMask, permissionsOfMask, samePermissions, type Permission } from '../model/permissions.js';
+import { computeBrake } from './compute-brake.js';
 import { compareText, emailOf, pushAccessChange, reasonOf, type AccessIndex, type PlanUser } from './effective-access.js';
 import { own, type IntegrationState } from './integration-state.js';
 import type { StepSources } from './step-sources.js';
@@ -15,6 +16,8 @@ export interface AccessSteps {
   grants: GrantUserStep[];
   /** Overrides removed (the profile's permissions apply again): last. */
   overrideRemovals: SetUserPermissionsStep[];
+  /** Set when the mass-revoke brake fired: then every revoke is destructive. */
+  brake: Plan['brake'];
 }
 
 /** The states a plan compares, each with its AccessIndex. */
@@ -35,7 +38,8 @@ export interface PlanStates {
  * changes from `before` to `target` (escalations first, then by email; see accessChanges).
  * Only managed profiles (listed in the manifest) get a step; users are authoritative; a per-user
  * override is reconciled as declared (one equal to the profile's permissions still pins the user).
- * `users` are the CRM users by id.
+ * `users` are the CRM users by id. Revoking more than `maxRevokePct` % of the users with access now
+ * fires the mass-revoke brake (DESIGN §4): every revoke is then destructive.
  *
  * The step lists come in the order apply runs them (DESIGN §4, least privilege at every moment):
  * revokes → overrides set for users who keep access → profiles → grants (each with its override) →
@@ -53,8 +57,8 @@ export function planAccessSteps(
   live: Live,
   states: PlanStates,
   users: ReadonlyMap<string, PlanUser>,
-  manual: boolean,
   sources: StepSources,
+  maxRevokePct: number,
 ): AccessSteps & { access: AccessChange[] } {
   const { before, beforeIndex, base, baseIndex, target, targetIndex } = states;
   // Steps are whole object literals, never `{...common, …}`: V8 makes a spread followed by more keys
@@ -69,7 +73,6 @@ export function planAccessSteps(
     if (samePermissions(have ?? [], want)) continue;
     profiles.push({
       destructive: false,
-      manual,
       id: `set-profile-permissions:${name}`,
       kind: 'set-profile-permissions',
       action: 'update',
@@ -90,7 +93,8 @@ export function planAccessSteps(
   const grants: GrantUserStep[] = [];
   const overrides: SetUserPermissionsStep[] = [];
   const overrideRemovals: SetUserPermissionsStep[] = [];
-  const revokes: RevokeUserStep[] = [];
+  // Users who lose access, in email order.
+  const revoking: Who[] = [];
   const ranked: [AccessChange[], AccessChange[]] = [[], []];
   for (const user of involved) {
     const { id, email, profile } = user;
@@ -100,7 +104,6 @@ export function planAccessSteps(
       if (!baseIndex.users.has(id)) {
         grants.push({
           destructive: false,
-          manual,
           id: `grant-user:${email}`,
           kind: 'grant-user',
           action: 'create',
@@ -121,7 +124,6 @@ export function planAccessSteps(
           const from = setsOverride ? baseIndex.of(id, profile) : permissionMask(haveOverride as Permission[]);
           (setsOverride ? overrides : overrideRemovals).push({
             destructive: false,
-            manual,
             id: `set-user-permissions:${email}`,
             kind: 'set-user-permissions',
             action: 'update',
@@ -135,26 +137,33 @@ export function planAccessSteps(
         }
       }
     } else if (baseIndex.users.has(id)) {
-      const had = baseIndex.of(id, profile);
-      const { source, expired } = sources.revoke(email);
-      revokes.push({
-        destructive: false,
-        manual,
-        id: `revoke-user:${email}`,
-        kind: 'revoke-user',
-        action: 'delete',
-        target: email,
-        user: { id, email },
-        before: permissionsOfMask(had),
-        after: null,
-        reason: reasonOf(had, profile),
-        source,
-        ...(expired !== undefined && { expired }),
-      });
+      revoking.push(user);
     }
     pushAccessChange(beforeIndex.of(id, profile), want, email, profile, ranked, sources.revoke(email).expired);
   }
-  return { revokes, overrides, profiles, grants, overrideRemovals, access: ranked[0].concat(ranked[1]) };
+  // The mass-revoke brake needs the number of revokes: each step is built once it is decided.
+  const brake = computeBrake(revoking.length, before.users.size, maxRevokePct);
+  const revokes = revoking.map((user) => revokeStep(user, baseIndex.of(user.id, user.profile), sources, brake !== null));
+  return { revokes, overrides, profiles, grants, overrideRemovals, brake, access: ranked[0].concat(ranked[1]) };
+}
+
+/** The step that takes away `user`'s access (`had`, as an access mask); destructive when the brake fired. */
+function revokeStep(user: Who, had: number, sources: StepSources, destructive: boolean): RevokeUserStep {
+  const { id, email, profile } = user;
+  const { source, expired } = sources.revoke(email);
+  return {
+    destructive,
+    id: `revoke-user:${email}`,
+    kind: 'revoke-user',
+    action: 'delete',
+    target: email,
+    user: { id, email },
+    before: permissionsOfMask(had),
+    after: null,
+    reason: reasonOf(had, profile),
+    source,
+    ...(expired !== undefined && { expired }),
+  };
 }
 
 /** A user to plan for, by id: the email to show and sort by, the profile if CRM knows the user. */

@@ -1,19 +1,17 @@
 import type { Desired } from '../model/desired.js';
 import { formatProblem, PlanError } from '../model/errors.js';
-import { fingerprint, sha256, stableStringify } from '../model/fingerprint.js';
+import { liveFingerprints, sha256, stableStringify } from '../model/fingerprint.js';
 import type { RecordSection } from '../model/record.js';
 import type { Live, LiveUser } from '../model/live.js';
 import { PLAN_FORMAT_VERSION, type GrantUserStep, type Plan, type PlanOptions, type PlanTarget, type Step } from '../model/plan.js';
 import { planAccessSteps } from './access-steps.js';
 import { checkDomain, indexByEmail } from './check-domain.js';
-import { computeBrake } from './compute-brake.js';
 import { AccessIndex, accessChanges } from './effective-access.js';
 import { desiredState, liveState } from './integration-state.js';
 import { planPortalSteps } from './portal-steps.js';
 import { markUndone, reconcileRecord } from './reconcile-record.js';
 import { applyExpiry } from './expiry.js';
 import { stepSources } from './step-sources.js';
-import { estimateApiCalls, summarize } from './summarize-plan.js';
 
 // Real Zoho publishes no API for the integration's settings (WIRE.md §B): the state is unknown.
 /** Live users by id (the last of any duplicates, as a Map built from a list keeps). */
@@ -27,13 +25,6 @@ export interface PlanContext {
   target: PlanTarget;
   options: PlanOptions;
   /**
-   * fingerprint(live), when the caller has computed it already (fingerprintWithSections gives it
-   * with the per-section fingerprints in one pass): hashing 100,000 users is not free.
-   */
-  liveFingerprint?: string;
-  /** The per-section fingerprints of the live state (fingerprintWithSections), kept in the plan so a stale plan can say what changed. */
-  liveSections?: Record<string, string>;
-  /**
    * The record's section for this org and target (DESIGN §5a), if there is one: on real Zoho it is
    * the state plan diffs against; elsewhere the live settings are compared with it to tell drift.
    */
@@ -44,7 +35,7 @@ export interface PlanContext {
 
 /**
  * Diffs the desired integration against the live one (DESIGN §4): ordered steps, effective-access
- * changes, the mass-revoke brake and the summary. Pure: no I/O, clock or randomness, and it does not
+ * changes and the mass-revoke brake. Pure: no I/O, clock or randomness, and it does not
  * touch its inputs. Throws PlanError listing every domain problem (wrong org, not an admin, unknown
  * or inactive users, unknown profiles or portal, missing ZSC key reference).
  *
@@ -63,7 +54,7 @@ export function plan(given: Desired, read: Live, ctx: PlanContext): Plan {
   const manual = read.integration === null;
   const users = usersById(live.users);
   const before = liveState(live.integration);
-  const portal = planPortalSteps(desired, live, check.portal, manual, before);
+  const portal = planPortalSteps(desired, live, check.portal, before);
   const after = desiredState(desired, portal.base, check.usersByEmail, check.matches);
   const beforeIndex = AccessIndex.of(before);
   const afterIndex = AccessIndex.of(after);
@@ -74,9 +65,8 @@ export function plan(given: Desired, read: Live, ctx: PlanContext): Plan {
   if (desired.state === 'active') {
     const baseIndex = portal.base === before ? beforeIndex : AccessIndex.of(portal.base);
     const states = { before, beforeIndex, base: portal.base, baseIndex, target: after, targetIndex: afterIndex };
-    const planned = planAccessSteps(desired, live, states, users, manual, stepSources(desired, expiry.expired));
-    brake = computeBrake(planned.revokes.length, before.users.size, ctx.options.maxRevokePct);
-    if (brake) for (const r of planned.revokes) r.destructive = true;
+    const planned = planAccessSteps(desired, live, states, users, stepSources(desired, expiry.expired), ctx.options.maxRevokePct);
+    brake = planned.brake;
     // concat, not push(...list): a spread of 100,000 arguments overflows the stack.
     steps = steps.concat(planned.revokes, planned.overrides, planned.profiles, planned.grants, planned.overrideRemovals);
     access = planned.access;
@@ -89,14 +79,12 @@ export function plan(given: Desired, read: Live, ctx: PlanContext): Plan {
     formatVersion: PLAN_FORMAT_VERSION,
     manifest: { file: desired.file, hash: desired.hash },
     target: { ...ctx.target, org: { ...ctx.target.org } },
-    liveFingerprint: ctx.liveFingerprint ?? fingerprint(read),
-    ...(ctx.liveSections && { liveSections: { ...ctx.liveSections } }),
+    // What plan() read of the live state, hashed in one pass: the whole and each part (a stale plan names what changed).
+    ...liveFingerprints(read),
     options: { ...ctx.options },
     steps,
     access,
     brake,
-    summary: summarize(steps),
-    apiCalls: estimateApiCalls(steps),
     manual,
     warnings,
     ...(ctx.record && { record: recordRef(ctx.record) }),

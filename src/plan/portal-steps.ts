@@ -18,13 +18,12 @@ export function planPortalSteps(
   desired: Desired,
   live: Live,
   portal: LivePortal | undefined,
-  manual: boolean,
   // The live state, when the caller has it already (plan() does: it is 50,000 users in a big org).
   current: IntegrationState = liveState(live.integration),
 ): PortalSteps {
   const associated = associatedPortal(live.integration);
   const blastRadius = computeBlastRadius(live);
-  const common = { destructive: false, manual };
+  const common = { destructive: false };
   const at = (pos: SourcePos): StepSource => ({ file: desired.file, line: pos.line, col: pos.col });
 
   if (desired.state === 'deactivated') {

@@ -1,5 +1,6 @@
 import type { Live } from '../model/live.js';
 import type { Plan, Step } from '../model/plan.js';
+import { printedStep } from '../model/plan-document.js';
 import {
   emptyRecord,
   NOTHING_CONFIGURED,
@@ -30,12 +31,15 @@ export class RecordJournal {
   #key: string;
   #section: RecordSection;
   #done: string[] = [];
+  /** The plan's manual flag, printed on the pending steps. */
+  #manual: boolean;
 
-  private constructor(file: string, record: RecordFile, key: string, section: RecordSection) {
+  private constructor(file: string, record: RecordFile, key: string, section: RecordSection, manual: boolean) {
     this.#file = file;
     this.#record = record;
     this.#key = key;
     this.#section = section;
+    this.#manual = manual;
   }
 
   /**
@@ -54,7 +58,7 @@ export class RecordJournal {
       settings: start,
       history: previous?.history ?? [],
     };
-    return new RecordJournal(file, record, key, section);
+    return new RecordJournal(file, record, key, section, plan.manual);
   }
 
   get settings(): RecordedSettings {
@@ -62,7 +66,7 @@ export class RecordJournal {
   }
 
   starting(steps: Step[]): void {
-    this.#section = { ...this.#section, pending: steps };
+    this.#section = { ...this.#section, pending: steps.map((s) => printedStep(s, this.#manual)) };
     this.#write();
   }
 

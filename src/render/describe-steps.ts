@@ -13,6 +13,7 @@ export interface StepLine {
   target: string;
   detail: string;
   destructive: boolean;
+  /** The plan's manual flag: the line is marked "(manual)". */
   manual: boolean;
   /** Indented lines under the step (blast radius, secrets). */
   notes: string[];
@@ -37,14 +38,14 @@ function zscNote(s: AssociatePortalStep | ChangePortalStep): string {
 }
 
 // Names and emails come from Zoho or the manifest: every text of a line is escaped here, once.
-function line(step: Step, symbol: StepLine['symbol'], noun: StepLine['noun'], detail: string, notes: string[] = []): StepLine {
+function stepLine(manual: boolean, step: Step, symbol: StepLine['symbol'], noun: StepLine['noun'], detail: string, notes: string[]): StepLine {
   return {
     symbol,
     noun,
     target: terminalText(step.target),
     detail: terminalText(detail),
     destructive: step.destructive,
-    manual: step.manual,
+    manual,
     notes: notes.map(terminalText),
     steps: [step],
   };
@@ -57,6 +58,8 @@ function line(step: Step, symbol: StepLine['symbol'], noun: StepLine['noun'], de
 export function describeSteps(plan: Plan): StepLine[] {
   const lines: StepLine[] = [];
   const losing = plan.access.filter((c) => c.change === 'loses').length;
+  const line = (step: Step, symbol: StepLine['symbol'], noun: StepLine['noun'], detail: string, notes: string[] = []): StepLine =>
+    stepLine(plan.manual, step, symbol, noun, detail, notes);
   for (const step of plan.steps) {
     switch (step.kind) {
       case 'deactivate':
@@ -76,7 +79,7 @@ export function describeSteps(plan: Plan): StepLine[] {
           formatBlastRadius(step.blastRadius),
           'clears users and permissions; the steps below set them again',
           zscNote(step),
-          ...(step.manual ? [] : ['one call: a wrong key or email changes nothing']),
+          ...(plan.manual ? [] : ['one call: a wrong key or email changes nothing']),
           ...askedAt(step),
         ]);
         change.target = terminalText(`${step.before.portal.name} → ${step.target}`);

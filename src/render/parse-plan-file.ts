@@ -5,6 +5,7 @@ import { escapeControls, UserError } from '../model/errors.js';
 import { fsReason } from '../model/fs-reason.js';
 import { isObj } from '../model/is-obj.js';
 import { PLAN_FORMAT_VERSION, type Plan, type StepKind } from '../model/plan.js';
+import { planOfDocument, type PlanDocument } from '../model/plan-document.js';
 import { parseJsonDocument } from '../model/json-document.js';
 
 type Json = Record<string, unknown>;
@@ -81,7 +82,20 @@ function quote(value: unknown): string {
   return escapeControls(text.length > 40 ? `${text.slice(0, 39)}…` : text);
 }
 
-/** Reads a plan saved with `zpi plan --out`; throws UserError saying what is wrong with it. */
+/**
+ * A step whose `manual` is not its plan's (`steps[3].manual must be true (the plan's manual)`): a
+ * plan is manual as a whole, so a file that says otherwise was edited. Undefined when all agree.
+ */
+function manualProblem(doc: PlanDocument): string | undefined {
+  const i = doc.steps.findIndex((s) => s.manual !== doc.manual);
+  return i < 0 ? undefined : `steps[${i}].manual must be ${String(doc.manual)} (the plan's manual)`;
+}
+
+/**
+ * Reads a plan saved with `zpi plan --out`; throws UserError saying what is wrong with it. The fields
+ * the file prints for its readers (summary, apiCalls, each step's manual) are dropped: they follow
+ * from the steps and the plan's manual flag, and are never read as input.
+ */
 export function parsePlanFile(text: string, file: string): Plan {
   const doc = parseJsonDocument(text, `${file}: not a zpi plan file`);
   if (!isObj(doc)) throw new UserError(`${file}: not a zpi plan file: expected a JSON object`);
@@ -96,7 +110,10 @@ export function parsePlanFile(text: string, file: string): Plan {
   if (problems.length > 0) {
     throw new UserError(`${file}: not a valid zpi plan: ${problems.join('; ')}`);
   }
-  return doc as unknown as Plan;
+  const printed = doc as unknown as PlanDocument;
+  const mixed = manualProblem(printed);
+  if (mixed) throw new UserError(`${file}: not a valid zpi plan: ${mixed}`);
+  return planOfDocument(printed);
 }
 
 /** A saved plan is a few kB per hundred steps; anything far larger is not one. */

@@ -1,5 +1,6 @@
 import { stableStringify } from '../model/fingerprint.js';
 import type { Plan } from '../model/plan.js';
+import { planDocument } from '../model/plan-document.js';
 
 // JSON.stringify escapes C0 controls but leaves DEL, C1 (U+009B is a CSI to some terminals), the line
 // separators and bidi overrides raw; `\uXXXX` is the same JSON value, and safe when a human cats it.
@@ -15,12 +16,14 @@ export interface JsonOptions {
 }
 
 /**
- * The plan as JSON for machines and for `--out` files: formatVersion first, every other key sorted
- * at every level (so the same plan is byte-identical), 2-space indent, newline-terminated, and no
- * raw control or bidi character anywhere (they are `\uXXXX` escapes inside strings).
+ * The plan as JSON for machines and for `--out` files (planDocument: with its summary, apiCalls and
+ * each step's manual): formatVersion first, every other key sorted at every level (so the same plan
+ * is byte-identical), 2-space indent, newline-terminated, and no raw control or bidi character
+ * anywhere (they are `\uXXXX` escapes inside strings).
  */
 export function renderJson(plan: Plan, options: JsonOptions = {}): string {
-  const doc: object = options.diff === undefined ? plan : { ...plan, diff: options.diff };
+  const printed = planDocument(plan);
+  const doc: object = options.diff === undefined ? printed : { ...printed, diff: options.diff };
   // stableStringify sorts keys; parsing it back keeps that order for the indented form.
   const sorted = JSON.parse(stableStringify(doc)) as Record<string, unknown>;
   const { formatVersion, ...rest } = sorted;

@@ -144,7 +144,7 @@ export function renderMarkdown(given: Plan): string {
     more: (n, hidden) => `… ${plural(n, 'more step')}: ${stepCounts(hidden.map((i) => ordered[i] as StepLine))} (${SEE_ALL} lists them all)`,
   };
   // Real Zoho has no API for the integration's settings: the comment tells the admin what to click.
-  const blocks = runbookBlocks(plan.steps);
+  const blocks = runbookBlocks(plan);
   const setup: Foldable = {
     items: runbookLines(blocks),
     more: (n) => `- … ${formatCount(n)} more lines of the runbook (zpi show PLANFILE lists them all)`,

@@ -81,7 +81,7 @@ function driftSection(plan: Plan, c: Palette): string[] {
  * Setup screen, in the order apply asks for them.
  */
 export function runbookSection(plan: Plan, c: Palette): string[] {
-  const blocks = runbookBlocks(plan.steps);
+  const blocks = runbookBlocks(plan);
   if (blocks.length === 0) return [];
   const out = [c.bold(`Runbook: ${blocks.length} Setup screen${blocks.length === 1 ? '' : 's'} to visit in Zoho CRM, in this order`)];
   blocks.forEach((b, i) => {

@@ -1,5 +1,6 @@
 import type { Plan } from '../model/plan.js';
 import { runbookBlocks } from '../model/runbook.js';
+import { apiCallsOf, planSummary } from '../model/summarize-plan.js';
 import { terminalText } from './safe-text.js';
 
 /**
@@ -19,7 +20,7 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 
 /** "Plan: 1 to add, 3 to change, 1 to remove. 1 destructive — apply needs --allow-destructive." */
 export function summaryLine(plan: Plan): string {
-  const s = plan.summary;
+  const s = planSummary(plan);
   const needs = s.destructive > 0 && !plan.options.allowDestructive ? ' — apply needs --allow-destructive' : '';
   const n = formatCount;
   return `Plan: ${n(s.add)} to add, ${n(s.change)} to change, ${n(s.remove)} to remove. ${n(s.destructive)} destructive${needs}.`;
@@ -28,13 +29,13 @@ export function summaryLine(plan: Plan): string {
 /** What apply will do on the wire, or by hand when Zoho has no API for the settings. */
 export function effortLine(plan: Plan): string {
   if (plan.manual) {
-    const n = plan.steps.filter((s) => s.manual).length;
-    const screens = runbookBlocks(plan.steps).length;
+    const n = plan.steps.length;
+    const screens = runbookBlocks(plan).length;
     return `Apply will walk you through ${plural(screens, 'Setup screen')} in Zoho CRM (${plural(n, 'manual step')}).`;
   }
-  // plan.apiCalls counts writes only (batches of 100 ids): apply also reads the org again first,
+  // apiCallsOf counts writes only (batches of 100 ids): apply also reads the org again first,
   // and ZPI_STATS_FILE counts every call, reads and the token included.
-  return `Apply will make about ${plural(plan.apiCalls, 'write call')}.`;
+  return `Apply will make about ${plural(apiCallsOf(plan), 'write call')}.`;
 }
 
 /** `quote` renders the manifest's name: escaped for a terminal by default, for Markdown in a comment. */

@@ -1,6 +1,5 @@
 import type { Desired } from '../model/desired.js';
 import { escapeControls, UserError } from '../model/errors.js';
-import { fingerprintWithSections } from '../model/fingerprint.js';
 import type { Live, LiveIntegration } from '../model/live.js';
 import type { Plan, PlanOptions, PlanTarget } from '../model/plan.js';
 import type { RecordFile, RecordSection } from '../model/record.js';
@@ -83,8 +82,8 @@ export interface Planned extends Current {
 /**
  * The planning shell (DESIGN §1, §4): reads the live state through the provider, the link counts
  * too when a step will drop project links, and calls the pure plan() once with every outside input
- * in its context (target, options, the record's section, `now`, the live fingerprints). The only I/O
- * is the provider's; every command that plans goes through here.
+ * in its context (target, options, the record's section, `now`); plan() fingerprints what it reads
+ * of the live state itself. The only I/O is the provider's; every command that plans goes through here.
  */
 export async function getPlan(input: GetPlanInput): Promise<Planned> {
   const { desired, provider, target } = input;
@@ -100,14 +99,9 @@ export async function getPlan(input: GetPlanInput): Promise<Planned> {
     reads = { ...reads, calls: reads.calls + provider.stats().calls - callsBefore, ms: reads.ms + performance.now() - started, links: true };
   }
   const current = fromRecord(live, target, input.record);
-  // One pass for the plan's fingerprint and the per-section ones (a stale plan says what changed).
-  // Link counts are not part of either.
-  const fingerprints = fingerprintWithSections(live);
   const planned = plan(desired, live, {
     target: { org: { id: live.org.id, name: live.org.companyName }, endpointKind: target.kind, endpoint: target.endpoint },
     options: input.options,
-    liveFingerprint: fingerprints.fingerprint,
-    liveSections: fingerprints.sections,
     ...(current.section && { record: current.section }),
     ...(input.now !== undefined && { now: input.now }),
   });

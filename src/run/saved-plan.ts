@@ -3,6 +3,7 @@ import type { Desired } from '../model/desired.js';
 import { UserError } from '../model/errors.js';
 import type { Live } from '../model/live.js';
 import type { Plan } from '../model/plan.js';
+import { printedSteps } from '../model/plan-document.js';
 import { getPlan, type Planned, type ReadInput } from './get-plan.js';
 
 /** A saved plan made from another manifest (its hash) is stale before anything is read. */
@@ -50,7 +51,8 @@ export async function replanSavedPlan(input: SavedPlanInput): Promise<Planned> {
   if (saved.drift !== undefined && saved.record?.hash !== fresh.record?.hash) {
     throw new UserError(`plan is stale: the record of org ${fresh.target.org.id} changed since the plan was made (an apply or import ran); run zpi plan again`);
   }
-  const differs = compareSteps(saved.steps, fresh.steps);
+  // As the file prints them, each with its plan's manual flag: a file that says otherwise differs.
+  const differs = compareSteps(printedSteps(saved), printedSteps(fresh));
   if (differs) {
     throw new UserError(
       `plan is stale: its steps are not what ${desired.file} plans now against the same org (${differs}); ` +

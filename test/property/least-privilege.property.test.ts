@@ -13,6 +13,7 @@ import { ApplyStopped } from '../../src/model/errors.js';
 import type { Live } from '../../src/model/live.js';
 import { permissionMask, type Permission } from '../../src/model/permissions.js';
 import type { Step } from '../../src/model/plan.js';
+import { apiCallsOf } from '../../src/model/summarize-plan.js';
 import { plan } from '../../src/plan/index.js';
 import { unknownSubject } from '../../src/plan/effective-access.js';
 import { effectiveAccess, subjectOf } from '../helpers/access-oracle.js';
@@ -246,7 +247,7 @@ describe('least privilege at every call (against the sandbox)', () => {
         made++;
         if (made === stopAfter) stop.abort(new ApplyStopped('INTERRUPTED', 'stopped by the test'));
       }), { env: {}, retry: FAST_RETRY, allowDestructive: true, signal: stop.signal });
-      units = first.apiCalls;
+      units = apiCallsOf(first);
       expect(made).toBe(Math.min(stopAfter, units));
       if (stopAfter < units) expect(result.stopped).toEqual({ code: 'INTERRUPTED', message: 'stopped by the test' });
       // What is left plans and applies to the end.

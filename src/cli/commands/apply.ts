@@ -131,7 +131,7 @@ async function planAndApply(
     return 0;
   }
   startWriting();
-  const blocks = runbookBlocks(plan.steps);
+  const blocks = runbookBlocks(plan);
   // A confirmed Setup block prints one line for its steps, not one per step.
   const blockOf = new Map(blocks.flatMap((b, i) => b.steps.map((st) => [st.id, { block: b, i }] as const)));
   const result = await executePlan(plan, target.provider, {

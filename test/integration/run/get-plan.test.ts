@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadManifest } from '../../../src/manifest/load-manifest.js';
 import type { Desired } from '../../../src/model/desired.js';
-import { fingerprintWithSections } from '../../../src/model/fingerprint.js';
+import { liveFingerprints } from '../../../src/model/fingerprint.js';
 import { emptyRecord, sectionKey, settingsOf, type RecordFile } from '../../../src/model/record.js';
 import * as planner from '../../../src/plan/index.js';
 import { createZohoProvider, type ZohoProvider } from '../../../src/provider/index.js';
@@ -74,11 +74,15 @@ describe('getPlan', () => {
     expect(reads.ms).toBeGreaterThanOrEqual(0);
     expect(plan.steps.length).toBeGreaterThan(0);
     expect(dropsLinks(plan.steps.map((s) => s.kind))).toBe(false);
-    // The fingerprints come from the context plan() was given, not patched on afterwards.
-    const fp = fingerprintWithSections(live);
-    expect(plan.liveFingerprint).toBe(fp.fingerprint);
-    expect(plan.liveSections).toEqual(fp.sections);
-    expect(vi.mocked(planner.plan).mock.calls[0]?.[2]).toMatchObject({ liveFingerprint: fp.fingerprint, liveSections: fp.sections, now: NOW });
+    // plan() fingerprints the live state it was given itself: its context carries no fingerprint.
+    const fp = liveFingerprints(live);
+    expect(plan.liveFingerprint).toBe(fp.liveFingerprint);
+    expect(plan.liveSections).toEqual(fp.liveSections);
+    const [, given, ctx] = vi.mocked(planner.plan).mock.calls[0] ?? [];
+    expect(given).toBe(live);
+    expect(ctx).toMatchObject({ now: NOW });
+    expect(ctx).not.toHaveProperty('liveFingerprint');
+    expect(ctx).not.toHaveProperty('liveSections');
     expect(settings).toBe(live.integration);
   });
 
@@ -183,7 +187,8 @@ describe('getPlan', () => {
     const { plan, settings } = await getPlan({ ...zoho, record, desired: await manifest('examples/portal-swap.yaml'), options: OPTIONS, now: NOW });
     expect(settings).toEqual(current.settings);
     expect(plan.record).toBeDefined();
-    expect(plan.steps[0]).toMatchObject({ kind: 'change-portal', manual: true });
+    expect(plan.manual).toBe(true);
+    expect(plan.steps[0]).toMatchObject({ kind: 'change-portal' });
     expect(zoho.linkReads()).toBe(0);
     expect(planCalls()).toBe(1);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { executePlan } from '../../../src/apply/index.js';
 import { groupSteps } from '../../../src/apply/group-steps.js';
 import type { Permission } from '../../../src/model/permissions.js';
+import { apiCallsOf } from '../../../src/model/summarize-plan.js';
 import { plan } from '../../../src/plan/index.js';
 import { desired, liveOrg, planCtx, userId } from '../../helpers/builders.js';
 import { ScriptedProvider } from './scripted-provider.js';
@@ -10,7 +11,7 @@ import { ScriptedProvider } from './scripted-provider.js';
  * Apply at the floor: one call for all profile permissions, one for the overrides set before the
  * profiles change and one for those removed after the grants (least privilege, DESIGN §4), 100 ids
  * per grant or revoke call (a new user's override travels with the grant), and nothing else. The plan lists one step per user; the executor
- * must fold them into exactly that many calls, and plan.apiCalls must say so beforehand.
+ * must fold them into exactly that many calls, and apiCallsOf(plan) must say so beforehand.
  */
 const emails = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(3, '0')}@acme.com`);
 
@@ -40,11 +41,11 @@ describe('apply makes the fewest calls there can be', () => {
   it('plans one step per user and per profile', () => {
     expect([count('set-profile-permissions'), count('grant-user'), count('set-user-permissions'), count('revoke-user')]).toEqual([3, 230, 10, 130]);
     // ⌈130/100⌉ revokes + 1 overrides set + 1 profiles call + ⌈230/100⌉ grants + 1 overrides removed.
-    expect(p.apiCalls).toBe(2 + 1 + 1 + 3 + 1);
+    expect(apiCallsOf(p)).toBe(2 + 1 + 1 + 3 + 1);
   });
 
   it('groups consecutive steps of a kind into exactly that many units, none over 100 ids', () => {
-    const units = groupSteps(p.steps, 100);
+    const units = groupSteps(p, 100);
     expect(units.map((u) => [u.kind, u.steps.length])).toEqual([
       ['revoke-user', 100],
       ['revoke-user', 30],
@@ -57,12 +58,12 @@ describe('apply makes the fewest calls there can be', () => {
     ]);
   });
 
-  it('makes exactly plan.apiCalls provider calls, covering every user once', async () => {
+  it('makes exactly apiCallsOf(plan) provider calls, covering every user once', async () => {
     const provider = new ScriptedProvider();
     const result = await executePlan(p, provider, { env: {}, allowDestructive: true });
     expect(result.ok).toBe(true);
-    expect(result.calls).toBe(p.apiCalls);
-    expect(provider.calls).toHaveLength(p.apiCalls);
+    expect(result.calls).toBe(apiCallsOf(p));
+    expect(provider.calls).toHaveLength(apiCallsOf(p));
     const idOf = (a: string | { userId: string }) => (typeof a === 'string' ? a : a.userId);
     const ids = (method: string) => provider.calls.filter((c) => c.method === method).flatMap((c) => (c.args as (string | { userId: string })[]).map(idOf));
     expect(ids('grantUsers').sort()).toEqual(join.map(userId).sort());

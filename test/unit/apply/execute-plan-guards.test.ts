@@ -65,7 +65,7 @@ describe('executePlan: preflight refusals write nothing', () => {
   it('needs no ZSC key when no step associates, or the associate step is manual', async () => {
     const p = new ScriptedProvider();
     await run(makePlan([grant('carol@acme.com', '201')]), p, { env: {} });
-    const manual = makePlan([associate('acme-newco', '7002', 'ZPI_ZSC_KEY', { manual: true })]);
+    const manual = makePlan([associate('acme-newco', '7002', 'ZPI_ZSC_KEY')], { manual: true });
     await run(manual, p, { env: {} });
     expect(p.sequence.map((c) => c.method)).toEqual(['grantUsers']);
   });
@@ -99,58 +99,62 @@ describe('executePlan: the ZSC key', () => {
 });
 
 describe('executePlan: manual steps', () => {
+  // A manual plan (real Zoho): an administrator does every step in Setup, one screen visit at a time.
   const steps: Step[] = [
     grant('carol@acme.com', '201'),
-    profilePerms('Standard', '101', ['view'], { manual: true }),
-    grant('dave@acme.com', '202', { manual: true }),
+    profilePerms('Standard', '101', ['view']),
+    grant('dave@acme.com', '202'),
     revoke('erin@acme.com', '205'),
   ];
-  const plan = makePlan(steps);
+  const plan = makePlan(steps, { manual: true });
 
   it('with --auto-approve and no way to confirm, stops before the first manual step and says why', async () => {
     const p = new ScriptedProvider();
     const { result, events } = await run(plan, p);
-    expect(p.sequence).toEqual([{ method: 'grantUsers', args: ['201'] }]);
+    expect(p.sequence).toEqual([]);
     expect(result).toMatchObject({
       ok: false,
-      done: ['grant-user:carol@acme.com'],
-      stoppedAtManual: 'set-profile-permissions:Standard',
-      manualStop: { index: 2, total: 4, reason: 'cannot-confirm' },
-      remaining: ['set-profile-permissions:Standard', 'grant-user:dave@acme.com', 'revoke-user:erin@acme.com'],
+      done: [],
+      stoppedAtManual: 'grant-user:carol@acme.com',
+      manualStop: { index: 1, total: 4, reason: 'cannot-confirm' },
+      remaining: ['grant-user:carol@acme.com', 'set-profile-permissions:Standard', 'grant-user:dave@acme.com', 'revoke-user:erin@acme.com'],
     });
-    expect(events.filter((e) => 'stepId' in e && e.stepId === 'set-profile-permissions:Standard')).toEqual([]);
+    expect(events.filter((e) => 'stepId' in e && e.stepId === 'grant-user:carol@acme.com')).toEqual([]);
     expect(formatSummary(result, plan)).toBe(
-      'Apply stopped before manual step [2/4] profile Standard: Zoho has no API for it, so an administrator must do it ' +
-        'in Zoho CRM Setup, and without a terminal zpi cannot ask whether it is done. 1 step of 4 completed; ' +
+      'Apply stopped before manual step [1/4] grant carol@acme.com: Zoho has no API for it, so an administrator must do it ' +
+        'in Zoho CRM Setup, and without a terminal zpi cannot ask whether it is done. 0 steps of 4 completed; ' +
         'do it (`zpi plan` prints the Setup instructions), then run `zpi apply` again to finish the rest.',
     );
   });
 
-  it('asks for each manual step with its Setup instructions, and continues once confirmed', async () => {
+  it('asks for each Setup screen visit with its instructions, and continues once confirmed', async () => {
     const p = new ScriptedProvider();
     const asked: [string, string][] = [];
     const { result, events } = await run(plan, p, {
       confirmManual: async (block) => {
-        // One Setup screen visit each: the profile, then the user (different screens).
+        // One block per visit: the user, the profile, then the next two users (one screen, after the profile).
         asked.push([block.steps.map((s) => s.id).join(','), block.screen]);
-        expect(p.calls).toHaveLength(1); // the revoke waits until both manual steps are done
         return true;
       },
     });
-    expect(asked.map(([id]) => id)).toEqual(['set-profile-permissions:Standard', 'grant-user:dave@acme.com']);
-    expect(asked.map(([, screen]) => screen)).toEqual(['profiles', 'users']);
-    expect(p.sequence).toEqual([
-      { method: 'grantUsers', args: ['201'] },
-      { method: 'revokeUsers', args: ['205'] },
+    expect(asked.map(([id]) => id)).toEqual([
+      'grant-user:carol@acme.com',
+      'set-profile-permissions:Standard',
+      'grant-user:dave@acme.com,revoke-user:erin@acme.com',
     ]);
-    expect(result).toMatchObject({ ok: true, calls: 2, counts: { added: 2, changed: 1, removed: 1 } });
-    expect(events.filter((e) => e.type === 'step_done' && e.manual).length).toBe(2);
+    expect(asked.map(([, screen]) => screen)).toEqual(['users', 'profiles', 'users']);
+    // Zoho has no API for any of it: no call is made.
+    expect(p.sequence).toEqual([]);
+    expect(result).toMatchObject({ ok: true, calls: 0, counts: { added: 2, changed: 1, removed: 1 } });
+    expect(events.filter((e) => e.type === 'step_done' && e.manual).length).toBe(4);
   });
 
   it('stops at a manual step the admin does not confirm', async () => {
     const p = new ScriptedProvider();
-    const { result } = await run(plan, p, { confirmManual: async () => false });
-    expect(p.sequence.map((c) => c.method)).toEqual(['grantUsers']);
+    // The first visit is confirmed, the second is not.
+    let asked = 0;
+    const { result } = await run(plan, p, { confirmManual: async () => asked++ === 0 });
+    expect(p.sequence).toEqual([]);
     expect(result).toMatchObject({ ok: false, stoppedAtManual: 'set-profile-permissions:Standard', manualStop: { reason: 'not-confirmed' } });
     expect(formatSummary(result)).toBe(
       'Apply stopped at manual step [2/4] profile Standard: not confirmed as done. 1 step completed; ' +

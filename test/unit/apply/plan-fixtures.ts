@@ -2,9 +2,10 @@ import type { Permission } from '../../../src/model/permissions.js';
 import { PLAN_FORMAT_VERSION, type Plan, type Step } from '../../../src/model/plan.js';
 
 // Plans built by hand: the executor must run whatever a Plan says, so its tests do not go through plan().
+// A plan is manual as a whole: makePlan(steps, { manual: true }).
 
-type Extra = { manual?: boolean; destructive?: boolean };
-const base = (x: Extra) => ({ manual: x.manual ?? false, destructive: x.destructive ?? false });
+type Extra = { destructive?: boolean };
+const base = (x: Extra) => ({ destructive: x.destructive ?? false });
 
 export const grant = (email: string, id: string, x: Extra = {}): Step => ({
   id: `grant-user:${email}`,
@@ -87,7 +88,6 @@ export const users = (n: number, from = 0): { email: string; id: string }[] =>
   Array.from({ length: n }, (_, i) => ({ email: `u${from + i}@acme.com`, id: String(1000 + from + i) }));
 
 export function makePlan(steps: Step[], over: Partial<Plan> = {}): Plan {
-  const count = (a: Step['action'][]) => steps.filter((s) => a.includes(s.action)).length;
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     manifest: { file: 'integration.yaml', hash: 'sha256:m' },
@@ -97,14 +97,7 @@ export function makePlan(steps: Step[], over: Partial<Plan> = {}): Plan {
     steps,
     access: [],
     brake: null,
-    summary: {
-      add: count(['create']),
-      change: count(['update', 'replace']),
-      remove: count(['delete']),
-      destructive: steps.filter((s) => s.destructive).length,
-    },
-    apiCalls: steps.length,
-    manual: steps.some((s) => s.manual),
+    manual: false,
     warnings: [],
     ...over,
   };
@@ -112,5 +105,5 @@ export function makePlan(steps: Step[], over: Partial<Plan> = {}): Plan {
 
 /** The steps of `plan` not done yet, as the next run's plan (what re-planning would yield). */
 export function rest(plan: Plan, done: string[]): Plan {
-  return makePlan(plan.steps.filter((s) => !done.includes(s.id)), { options: plan.options });
+  return makePlan(plan.steps.filter((s) => !done.includes(s.id)), { options: plan.options, manual: plan.manual });
 }

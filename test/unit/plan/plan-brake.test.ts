@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../../src/plan/index.js';
+import { planSummary } from '../../../src/model/summarize-plan.js';
 import { desired, liveOrg, planCtx } from '../../helpers/builders.js';
 
 const EMAILS = Array.from({ length: 8 }, (_, i) => `u${i}@acme.com`);
@@ -16,7 +17,7 @@ describe('plan: mass-revoke brake', () => {
     const p = revoking(6); // 2 of 8 = 25%
     expect(p.brake).toBeNull();
     expect(p.steps.every((s) => !s.destructive)).toBe(true);
-    expect(p.summary.destructive).toBe(0);
+    expect(planSummary(p).destructive).toBe(0);
   });
 
   it('fires above it, making every revoke destructive', () => {
@@ -27,7 +28,7 @@ describe('plan: mass-revoke brake', () => {
       ['revoke-user', true],
       ['revoke-user', true],
     ]);
-    expect(p.summary.destructive).toBe(3);
+    expect(planSummary(p).destructive).toBe(3);
   });
 
   it('follows --max-revoke', () => {

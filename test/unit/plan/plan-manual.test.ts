@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../../src/plan/index.js';
+import { printedSteps } from '../../../src/model/plan-document.js';
 import { desired, liveOrg, planCtx } from '../../helpers/builders.js';
 
 describe('plan: unreadable integration (real Zoho)', () => {
@@ -9,7 +10,7 @@ describe('plan: unreadable integration (real Zoho)', () => {
   it('plans from an empty integration and marks every step manual', () => {
     const p = plan(desired({ profiles: { Standard: ['view'] }, users: ['amy@acme.com'] }), live, ctx);
     expect(p.manual).toBe(true);
-    expect(p.steps.map((s) => [s.id, s.manual])).toEqual([
+    expect(printedSteps(p).map((s) => [s.id, s.manual])).toEqual([
       ['associate-portal:acme-projects', true],
       ['set-profile-permissions:Standard', true],
       ['grant-user:amy@acme.com', true],
@@ -20,13 +21,13 @@ describe('plan: unreadable integration (real Zoho)', () => {
   it('plans a manual deactivate step for a deactivated manifest: zpi cannot tell whether it is active', () => {
     const p = plan(desired({ state: 'deactivated', warnings: ['w1'] }), live, ctx);
     expect(p.manual).toBe(true);
-    expect(p.steps.map((s) => [s.id, s.kind, s.manual, s.destructive])).toEqual([['deactivate:integration', 'deactivate', true, true]]);
+    expect(printedSteps(p).map((s) => [s.id, s.kind, s.manual, s.destructive])).toEqual([['deactivate:integration', 'deactivate', true, true]]);
     expect(p.warnings).toEqual(['w1']);
   });
 
   it('is not manual when the settings are readable', () => {
     const p = plan(desired({ users: ['amy@acme.com'] }), liveOrg({ users: ['amy@acme.com'] }), planCtx());
     expect(p.manual).toBe(false);
-    expect(p.steps.every((s) => !s.manual)).toBe(true);
+    expect(printedSteps(p).every((s) => !s.manual)).toBe(true);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Permission } from '../../../src/model/permissions.js';
 import type { Step } from '../../../src/model/plan.js';
+import { printedSteps } from '../../../src/model/plan-document.js';
+import { apiCallsOf, planSummary } from '../../../src/model/summarize-plan.js';
 import { plan } from '../../../src/plan/index.js';
 import { applyInMemory } from '../../helpers/apply-in-memory.js';
 import { ALL, desired, liveOrg, planCtx } from '../../helpers/builders.js';
@@ -25,8 +27,8 @@ describe('plan: no-op', () => {
     const p = plan(d, live, ctx);
     expect(p.steps).toEqual([]);
     expect(p.access).toEqual([]);
-    expect(p.summary).toEqual({ add: 0, change: 0, remove: 0, destructive: 0 });
-    expect(p.apiCalls).toBe(0);
+    expect(planSummary(p)).toEqual({ add: 0, change: 0, remove: 0, destructive: 0 });
+    expect(apiCallsOf(p)).toBe(0);
     expect(p.brake).toBeNull();
     expect(p.manual).toBe(false);
   });
@@ -79,8 +81,8 @@ describe('plan: step kinds and order', () => {
     ]);
     // dan's override travels with the grant: no separate step.
     expect(p.steps[8]).toMatchObject({ override: ['view'], after: ['view'] });
-    expect(p.summary).toEqual({ add: 3, change: 4, remove: 2, destructive: 2 }); // 2 of 3 revoked: the brake
-    expect(p.apiCalls).toBe(4);
+    expect(planSummary(p)).toEqual({ add: 3, change: 4, remove: 2, destructive: 2 }); // 2 of 3 revoked: the brake
+    expect(apiCallsOf(p)).toBe(4);
   });
 
   it('describes each step: revoke, per-user, profile, grant', () => {
@@ -96,7 +98,8 @@ describe('plan: step kinds and order', () => {
       profiles: { Standard: ['view'] },
       users: ['alice@acme.com', { email: 'bob@acme.com', permissions: ['view', 'create', 'edit'] }],
     });
-    const [revoke, user, profile, grant] = plan(d, live, planCtx({ maxRevokePct: 100 })).steps;
+    // As printed: each step with its plan's manual flag.
+    const [revoke, user, profile, grant] = printedSteps(plan(d, live, planCtx({ maxRevokePct: 100 })));
     expect(profile).toEqual({
       id: 'set-profile-permissions:Standard', kind: 'set-profile-permissions', action: 'update', target: 'Standard',
       destructive: false, manual: false, profile: { id: '101', name: 'Standard' },
@@ -139,7 +142,7 @@ describe('plan: step kinds and order', () => {
       before: { portal: null },
       after: { portal: { id: '7001', name: 'acme-projects' }, zscEmail: 'owner@acme.com', zscKeyVar: 'ZPI_ZSC_KEY' },
     });
-    expect(p.summary).toEqual({ add: 2, change: 1, remove: 0, destructive: 0 });
+    expect(planSummary(p)).toEqual({ add: 2, change: 1, remove: 0, destructive: 0 });
   });
 
   it('finds the portal by id too', () => {
@@ -166,7 +169,7 @@ describe('plan: step kinds and order', () => {
       'set-profile-permissions:Standard',
       'grant-user:alice@acme.com',
     ]);
-    expect(p.steps[0]).toEqual({
+    expect(printedSteps(p)[0]).toEqual({
       id: 'change-portal:acme-newco', kind: 'change-portal', action: 'replace', target: 'acme-newco',
       destructive: true, manual: false, blastRadius: links,
       before: { portal: { id: '7001', name: 'acme-projects' } },
@@ -175,8 +178,8 @@ describe('plan: step kinds and order', () => {
     });
     expect(p.steps[1]).toMatchObject({ before: null, after: ['view'] });
     // As in DESIGN §9: the portal replace is one change.
-    expect(p.summary).toEqual({ add: 1, change: 2, remove: 0, destructive: 1 });
-    expect(p.apiCalls).toBe(3);
+    expect(planSummary(p)).toEqual({ add: 1, change: 2, remove: 0, destructive: 1 });
+    expect(apiCallsOf(p)).toBe(3);
   });
 
   it('deactivates an active integration in one destructive step and does nothing when inactive', () => {
@@ -184,14 +187,14 @@ describe('plan: step kinds and order', () => {
     const live = liveOrg({ users: ['alice@acme.com'], integration: { users: ['alice@acme.com'] }, links });
     const d = desired({ state: 'deactivated', portal: null, warnings: ['integration.yaml:7:1: users are ignored'] });
     const p = plan(d, live, ctx);
-    expect(p.steps).toEqual([
+    expect(printedSteps(p)).toEqual([
       {
         id: 'deactivate:acme-projects', kind: 'deactivate', action: 'delete', target: 'acme-projects',
         destructive: true, manual: false, before: { portal: { id: '7001', name: 'acme-projects' } }, after: null,
         blastRadius: links, source: { file: 'integration.yaml', line: 4, col: 8 },
       },
     ]);
-    expect(p.summary).toEqual({ add: 0, change: 0, remove: 1, destructive: 1 });
+    expect(planSummary(p)).toEqual({ add: 0, change: 0, remove: 1, destructive: 1 });
     expect(p.warnings).toEqual(['integration.yaml:7:1: users are ignored']);
     expect(plan(d, liveOrg({ integration: 'inactive' }), ctx).steps).toEqual([]);
   });
@@ -242,7 +245,7 @@ describe('plan: per-user overrides, reconciled as declared', () => {
     expect(ids(p.steps)).toEqual(['grant-user:new@acme.com', 'grant-user:same@acme.com']);
     expect(p.steps[0]).toMatchObject({ override: ['view', 'edit'], after: ['view', 'edit'], reason: { kind: 'override' } });
     expect(p.steps[1]).toMatchObject({ override: ['view'], after: ['view'], reason: { kind: 'override' } });
-    expect(p.apiCalls).toBe(1);
+    expect(apiCallsOf(p)).toBe(1);
   });
 
   it('uses the live permissions of an unmanaged profile', () => {
@@ -283,7 +286,7 @@ describe('plan: API call estimate', () => {
     });
     const p = plan(d, live, planCtx({ maxRevokePct: 100 }));
     // 101 revokes → 2, 2 profiles → 1, 250 grants (2 carrying their override) → 3
-    expect(p.apiCalls).toBe(6);
+    expect(apiCallsOf(p)).toBe(6);
   });
 });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/model/errors.js';
 import { emptyRecord, type RecordFile } from '../../../src/model/record.js';
+import { printedSteps } from '../../../src/model/plan-document.js';
 import { readRecord, recordPathFor, serializeRecord, writeRecord } from '../../../src/record/record-file.js';
 import { manualPlan } from '../../helpers/plans.js';
 
@@ -27,7 +28,7 @@ const sample = (): RecordFile => ({
         users: [{ id: '201', email: 'alice@acme.com' }, { id: '202', email: 'bob@acme.com', permissions: ['view'] }],
         profiles: { Standard: ['view', 'create'] },
       },
-      pending: manualPlan().steps.slice(0, 2),
+      pending: printedSteps(manualPlan()).slice(0, 2),
       history: [{ at: '2026-11-29T10:00:00.000Z', by: 'admin@acme.com', action: 'apply', manifestHash: 'abc', did: ['grant-user:alice@acme.com'] }],
     },
   },

@@ -73,34 +73,42 @@ describe('formatSummary', () => {
 });
 
 describe('groupSteps', () => {
-  it('batches consecutive steps of a kind, never reorders, and keeps manual steps alone', () => {
-    const steps = [
-      associate('p', '1'),
-      profilePerms('A', '10', ['view']),
-      profilePerms('B', '11', ['view']),
-      grant('a@x', '1'),
-      grant('b@x', '2'),
-      grant('c@x', '3'),
-      grant('d@x', '4', { manual: true }),
-      grant('e@x', '5'),
-      userPerms('a@x', '1', null),
-      revoke('f@x', '6'),
-      revoke('g@x', '7'),
-    ];
-    const units = groupSteps(steps, 2).map((u) => [u.kind, u.manual, u.steps.map((s) => s.index)]);
-    expect(units).toEqual([
+  const steps = [
+    associate('p', '1'),
+    profilePerms('A', '10', ['view']),
+    profilePerms('B', '11', ['view']),
+    grant('a@x', '1'),
+    grant('b@x', '2'),
+    grant('c@x', '3'),
+    grant('d@x', '4'),
+    grant('e@x', '5'),
+    userPerms('a@x', '1', null),
+    revoke('f@x', '6'),
+    revoke('g@x', '7'),
+  ];
+  const unitsOf = (manual: boolean) => groupSteps({ steps, manual }, 2).map((u) => [u.kind, u.manual, u.steps.map((s) => s.index)]);
+
+  it('batches consecutive steps of a kind and never reorders', () => {
+    expect(unitsOf(false)).toEqual([
       ['associate-portal', false, [1]],
       ['set-profile-permissions', false, [2, 3]],
       ['grant-user', false, [4, 5]],
-      ['grant-user', false, [6]],
-      ['grant-user', true, [7]],
+      ['grant-user', false, [6, 7]],
       ['grant-user', false, [8]],
       ['set-user-permissions', false, [9]],
       ['revoke-user', false, [10, 11]],
     ]);
   });
 
+  it('in a manual plan, makes one unit per Setup screen visit, whatever the batch size', () => {
+    expect(unitsOf(true)).toEqual([
+      ['associate-portal', true, [1]],
+      ['set-profile-permissions', true, [2, 3]],
+      ['grant-user', true, [4, 5, 6, 7, 8, 9, 10, 11]],
+    ]);
+  });
+
   it('rejects a batch size that is not a positive integer', () => {
-    expect(() => groupSteps([], 0)).toThrow(RangeError);
+    expect(() => groupSteps({ steps: [], manual: false }, 0)).toThrow(RangeError);
   });
 });

@@ -12,6 +12,7 @@ import type { StepRef } from '../../../src/model/apply-events.js';
 import type { Plan } from '../../../src/model/plan.js';
 import { plan } from '../../../src/plan/index.js';
 import { runbookBlocks } from '../../../src/model/runbook.js';
+import { planDocument, printedSteps } from '../../../src/model/plan-document.js';
 import { blockInstructions, MARKDOWN_MARKER, renderJson, renderMarkdown, renderText } from '../../../src/render/index.js';
 import { escapeStrings, markdownText } from '../../../src/render/safe-text.js';
 import { ALL, desired, liveOrg, planCtx, PORTALS, PROFILES } from '../../helpers/builders.js';
@@ -89,7 +90,8 @@ describe('remote text in the text plan', () => {
       'grant-user',
       'grant-user',
     ]);
-    expect(hostileManualPlan().steps.every((s) => s.manual)).toBe(true);
+    expect(hostileManualPlan().manual).toBe(true);
+    expect(printedSteps(hostileManualPlan()).every((s) => s.manual)).toBe(true);
   });
 
   it('prints no raw control character and shows each escaped: header, steps, notes, access, warnings', () => {
@@ -118,7 +120,7 @@ describe('remote text in the text plan', () => {
 
 describe('remote text in manual Setup instructions', () => {
   it('escapes portal, profile, email and zscEmail in every instruction', () => {
-    const lines = runbookBlocks(hostileManualPlan().steps).flatMap((b) => blockInstructions(b));
+    const lines = runbookBlocks(hostileManualPlan()).flatMap((b) => blockInstructions(b));
     const text = lines.join('\n');
     expectEscaped(text);
     expect(text).toContain(`Choose the portal evil\\u001b[2Jportal\\u2066.`);
@@ -210,7 +212,8 @@ describe('remote text in the JSON plan', () => {
     const p = hostilePlan();
     const json = renderJson(p);
     expect(json).not.toMatch(RAW);
-    expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(p)));
+    // The printed plan: with its summary, apiCalls and each step's manual.
+    expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(planDocument(p))));
     expect(renderJson({ ...p, warnings: ['a\u009b2Jb\u2028c'] })).toContain('"a\\u009b2Jb\\u2028c"');
   });
 });

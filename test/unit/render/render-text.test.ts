@@ -23,7 +23,7 @@ describe('renderText', () => {
 
   it('gives a manual portal change one set of instructions, starting at Change', () => {
     const p = swapPlan();
-    const manual = { ...p, manual: true, steps: p.steps.map((s) => ({ ...s, manual: true })) };
+    const manual = { ...p, manual: true };
     const text = renderText(manual, plain);
     expect(text).toMatch(/^-\/\+ portal {2}acme-projects → acme-newco \(manual\) +DESTRUCTIVE$/m);
     expect(text).toContain(

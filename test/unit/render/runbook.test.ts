@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { Plan, Step } from '../../../src/model/plan.js';
+import type { Step } from '../../../src/model/plan.js';
 import { runbookBlocks, type RunbookBlock } from '../../../src/model/runbook.js';
 import { blockInstructions, blockTitle, renderMarkdown, renderText, settingsChecklist, tickBoxes } from '../../../src/render/index.js';
 import { deactivatePlan, manualPlan, swapPlan } from '../../helpers/plans.js';
 
-const manualOf = (p: Plan): Step[] => p.steps.map((s) => ({ ...s, manual: true }));
-const blocksOf = (steps: Step[]): RunbookBlock[] => runbookBlocks(steps);
+/** The runbook of these steps in a manual plan (real Zoho), or in one an API carries out. */
+const blocksOf = (steps: Step[], manual = true): RunbookBlock[] => runbookBlocks({ steps, manual });
 const user = (kind: 'grant-user' | 'revoke-user', email: string, override: Step['before'] = null): Step =>
   kind === 'grant-user'
-    ? { id: `${kind}:${email}`, kind, action: 'create', target: email, destructive: false, manual: true, user: { id: email, email }, override: override as never, before: null, after: ['view'] }
-    : { id: `${kind}:${email}`, kind, action: 'delete', target: email, destructive: false, manual: true, user: { id: email, email }, before: ['view'], after: null };
+    ? { id: `${kind}:${email}`, kind, action: 'create', target: email, destructive: false, user: { id: email, email }, override: override as never, before: null, after: ['view'] }
+    : { id: `${kind}:${email}`, kind, action: 'delete', target: email, destructive: false, user: { id: email, email }, before: ['view'], after: null };
 
 describe('runbook blocks: one per Setup screen visit', () => {
   it('groups a first setup into portal form, profiles and users', () => {
@@ -30,9 +30,9 @@ describe('runbook blocks: one per Setup screen visit', () => {
   });
 
   it('never merges steps an API carries out, nor two portal forms', () => {
-    const auto = manualPlan().steps.map((s) => ({ ...s, manual: false }));
-    expect(blocksOf(auto)).toEqual([]);
-    const swap = manualOf(swapPlan());
+    expect(blocksOf(manualPlan().steps, false)).toEqual([]);
+    expect(runbookBlocks(swapPlan())).toEqual([]);
+    const swap = swapPlan().steps;
     expect(blocksOf(swap)[0]?.steps).toHaveLength(1);
   });
 });
@@ -50,10 +50,10 @@ describe('block instructions', () => {
   });
 
   it('says what a portal change and a deactivation drop', () => {
-    const [swap] = blocksOf(manualOf(swapPlan()));
+    const [swap] = blocksOf(swapPlan().steps);
     expect(blockInstructions(swap as RunbookBlock).join('\n')).toContain('Click Change to replace portal acme-projects.');
     expect(blockTitle(swap as RunbookBlock)).toBe('Portal: change acme-projects → acme-newco');
-    const [off] = blocksOf(manualOf(deactivatePlan()));
+    const [off] = blocksOf(deactivatePlan().steps);
     expect(blockInstructions(off as RunbookBlock)).toContain('Click Deactivate Zoho Projects and confirm.');
   });
 
@@ -62,7 +62,7 @@ describe('block instructions', () => {
       user('grant-user', 'alice@acme.com'),
       user('grant-user', 'bob@acme.com', ['view', 'edit']),
       user('revoke-user', 'x@acme.com'),
-      { id: 'set-user-permissions:y@acme.com', kind: 'set-user-permissions', action: 'update', target: 'y@acme.com', destructive: false, manual: true, user: { id: '2', email: 'y@acme.com' }, before: null, after: ['view', 'edit'] },
+      { id: 'set-user-permissions:y@acme.com', kind: 'set-user-permissions', action: 'update', target: 'y@acme.com', destructive: false, user: { id: '2', email: 'y@acme.com' }, before: null, after: ['view', 'edit'] },
     ];
     const [block] = blocksOf(steps);
     expect(blockTitle(block as RunbookBlock)).toBe('Manage Users and Permissions: tick 2 users, clear 1 user, set permissions of 1 user');
