@@ -16,7 +16,7 @@ export { liveToManifest } from './manifest/export-manifest.js';
 
 // The planner: pure, no I/O.
 /** plan(desired, live, ctx): the ordered steps that take the live state to the desired one. */
-export { plan } from './plan/plan.js';
+export { plan } from './plan/compute-plan.js';
 
 // The renderers: Plan → string.
 /** The plan in Terraform's idiom, for a terminal. */
@@ -29,14 +29,16 @@ export { renderMarkdown } from './render/render-markdown.js';
 export { MARKDOWN_MARKER } from './render/render-markdown.js';
 /** A unified diff of the live settings against the manifest's, both in canonical form. */
 export { renderManifestDiff } from './render/render-diff.js';
-/** Reads and checks a saved plan file; one UserError line for anything wrong. */
-export { readPlanFile } from './render/parse-plan-file.js';
-/** Checks the text of a saved plan. */
-export { parsePlanFile } from './render/parse-plan-file.js';
 /** One progress line for an apply event (`[3/14] + grant carol@acme.com … ok`). */
 export { formatStepLine } from './render/apply-progress.js';
 /** The closing line of an apply: complete, or where and why it stopped. */
 export { formatSummary } from './render/apply-progress.js';
+
+// Saved plans: the file `zpi plan --out` writes, read back.
+/** Reads and checks a saved plan file; one UserError line for anything wrong. */
+export { readPlanFile } from './run/plan-file.js';
+/** Checks the text of a saved plan. */
+export { parsePlanFile } from './run/plan-file.js';
 
 // The executor.
 /** Carries out a plan's steps against a Provider, with retries, batching and progress events. */
@@ -95,7 +97,7 @@ export type { AccessChange, AccessReason, Drift, Plan, PlanOptions, PlanTarget, 
 export type { PlanDocument, PrintedStep } from './model/plan-document.js';
 export type { PlanSummary } from './model/summarize-plan.js';
 /** What plan() needs besides the desired and live states. */
-export type { PlanContext } from './plan/plan.js';
+export type { PlanContext } from './plan/compute-plan.js';
 /** A located problem. */
 export type { Problem } from './model/errors.js';
 /** What parseManifest and checkFiles return. */

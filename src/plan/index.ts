@@ -1,2 +1,2 @@
 // The planner's surface: plan() and its context. The parts it is built from are imported by path.
-export { plan, type PlanContext } from './plan.js';
+export { plan, type PlanContext } from './compute-plan.js';

@@ -16,3 +16,4 @@ export {
 } from './get-plan.js';
 export { refuseChangedManifest, replanSavedPlan, type SavedPlanInput } from './saved-plan.js';
 export { planImport, type ImportInput, type ImportPlan } from './plan-import.js';
+export { parsePlanFile, readPlanFile } from './plan-file.js';

@@ -10,11 +10,13 @@ import { runbookBlocks, type RunbookBlock } from '../../model/runbook.js';
 import { redactSecrets } from '../../provider/redactor.js';
 import { RecordJournal } from '../../record/journal.js';
 import { readRecord, recordPathFor } from '../../record/record-file.js';
-import { blockInstructions, blockTitle, formatStepLine, formatSummary, readPlanFile, renderText } from '../../render/index.js';
+import { blockInstructions, blockTitle, formatStepLine, formatSummary, renderText } from '../../render/index.js';
+import { readPlanFile } from '../../run/plan-file.js';
 import { getPlan, refuseChangedManifest, replanSavedPlan, type GetPlanInput, type Planned } from '../../run/index.js';
 import { clockFrom } from '../clock.js';
 import { ExitAtOnce, type Io } from '../io.js';
-import { planHeader, readSummary, shellInput } from '../make-plan.js';
+import { planHeader, readSummary } from '../plan-header.js';
+import { shellInput } from '../shell-input.js';
 import { retryPolicyFromEnv } from '../retry-env.js';
 import { lockOptions, openTarget, type OpenTarget, type TargetFlags } from '../target.js';
 

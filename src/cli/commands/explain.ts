@@ -5,7 +5,7 @@ import { readRecord, recordPathFor } from '../../record/record-file.js';
 import { renderExplanation } from '../../render/render-explain.js';
 import { getPlan } from '../../run/index.js';
 import type { Io } from '../io.js';
-import { shellInput } from '../make-plan.js';
+import { shellInput } from '../shell-input.js';
 import { openTarget, type TargetFlags } from '../target.js';
 
 export interface ExplainCommandOptions extends TargetFlags {

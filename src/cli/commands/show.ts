@@ -1,4 +1,5 @@
-import { readPlanFile, renderJson, renderMarkdown, renderText } from '../../render/index.js';
+import { renderJson, renderMarkdown, renderText } from '../../render/index.js';
+import { readPlanFile } from '../../run/plan-file.js';
 import type { Io } from '../io.js';
 import { shellWord } from '../shell-word.js';
 

@@ -8,7 +8,7 @@ import { UserError } from '../../../src/model/errors.js';
 import { planDocument, printedSteps } from '../../../src/model/plan-document.js';
 import type { Plan } from '../../../src/model/plan.js';
 import { apiCallsOf, planSummary } from '../../../src/model/summarize-plan.js';
-import { parsePlanFile } from '../../../src/render/parse-plan-file.js';
+import { parsePlanFile } from '../../../src/run/plan-file.js';
 import { renderJson } from '../../../src/render/render-json.js';
 import { changePlan, deactivatePlan, manualPlan, noChangePlan, swapPlan } from '../../helpers/plans.js';
 

@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/model/errors.js';
 import type { Plan } from '../../../src/model/plan.js';
-import { parsePlanFile, readPlanFile } from '../../../src/render/parse-plan-file.js';
+import { parsePlanFile, readPlanFile } from '../../../src/run/plan-file.js';
 import { renderJson, renderMarkdown, renderText } from '../../../src/render/index.js';
 import { plan } from '../../../src/plan/index.js';
 import { desired, liveOrg, planCtx } from '../../helpers/builders.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/model/errors.js';
 import type { Plan } from '../../../src/model/plan.js';
-import { parsePlanFile, renderJson } from '../../../src/render/index.js';
+import { renderJson } from '../../../src/render/index.js';
+import { parsePlanFile } from '../../../src/run/plan-file.js';
 import { changePlan, manualPlan, swapPlan } from '../../helpers/plans.js';
 
 /** Reverses every object's key order, so stable output can be told from insertion order. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readSummary } from '../../../src/cli/make-plan.js';
+import { readSummary } from '../../../src/cli/plan-header.js';
 
 describe('readSummary', () => {
   it('says what the planning shell read, in the words of DESIGN §9', () => {
