@@ -14,7 +14,7 @@ const { parseManifest } = await import(new URL('manifest/index.js', dist).href);
 const { plan } = await import(new URL('plan/index.js', dist).href);
 const { createZohoProvider } = await import(new URL('provider/index.js', dist).href);
 const { fingerprint } = await import(new URL('model/fingerprint.js', dist).href);
-const { renderManifestDiff } = await import(new URL('render/index.js', dist).href);
+const { renderManifestDiff } = await import(new URL('render/render-diff.js', dist).href);
 
 const parsed = parseManifest(readFileSync(manifestFile), manifestFile);
 if (!parsed.desired) throw new Error(`manifest does not load: ${JSON.stringify(parsed.problems.slice(0, 3))}`);

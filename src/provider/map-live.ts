@@ -44,15 +44,16 @@ function ref(v: unknown, what: string): { id: string; name: string } {
  * One per read; the shared profile and role objects are frozen, as Live is read-only.
  */
 export class UserInterner {
+  /** By id: a profile or role keeps its name within one read (a renamed one read mid-way gets its own copy). */
   readonly #refs = new Map<string, Readonly<{ id: string; name: string }>>();
   readonly #texts = new Map<string, string>();
 
   ref(v: unknown, what: string): { id: string; name: string } {
     const r = ref(v, what);
-    const key = `${r.id}\u0000${r.name}`;
-    let shared = this.#refs.get(key);
-    if (!shared && this.#refs.size < 100_000) this.#refs.set(key, (shared = Object.freeze(r)));
-    return (shared ?? r) as { id: string; name: string };
+    const shared = this.#refs.get(r.id);
+    if (shared !== undefined && shared.name === r.name) return shared as { id: string; name: string };
+    if (shared === undefined && this.#refs.size < 100_000) this.#refs.set(r.id, Object.freeze(r));
+    return r;
   }
 
   text(s: string): string {
@@ -65,7 +66,6 @@ export class UserInterner {
 
 export function mapUser(v: unknown, interner?: UserInterner): LiveUser {
   const u = obj(v, 'user');
-  const refOf = (r: unknown, what: string) => (interner ? interner.ref(r, what) : ref(r, what));
   const status = text(u.status);
   const user: LiveUser = {
     id: id(u.id, 'user'),
@@ -73,9 +73,9 @@ export function mapUser(v: unknown, interner?: UserInterner): LiveUser {
     fullName: text(u.full_name),
     status: interner ? interner.text(status) : status,
     confirmed: u.confirm === true,
-    profile: refOf(u.profile, 'user profile'),
+    profile: interner ? interner.ref(u.profile, 'user profile') : ref(u.profile, 'user profile'),
   };
-  if (isObj(u.role)) user.role = refOf(u.role, 'user role');
+  if (isObj(u.role)) user.role = interner ? interner.ref(u.role, 'user role') : ref(u.role, 'user role');
   return user;
 }
 

@@ -274,8 +274,7 @@ export class ZohoClient {
       const quiet = this.#noticeWhileWaiting(`${method} ${ctx.where}`);
       // The call's own timeout, and the caller's deadline linked in for this call only: a listener left on
       // the deadline by every page of a 10,000-user read (AbortSignal.any) made Node warn of a leak.
-      const timeout = AbortSignal.timeout(callTimeoutMs);
-      const linked = signal ? linkSignals(timeout, signal) : { signal: timeout, unlink: () => undefined };
+      const linked = callSignal(callTimeoutMs, signal);
       try {
         const res = await this.#transport({
           ...init,
@@ -345,22 +344,21 @@ export class ZohoClient {
 }
 
 /**
- * A signal that aborts when either does, with the listener it puts on `outer` removed by unlink():
- * unlike AbortSignal.any, nothing stays attached to a long-lived deadline once the call is over.
+ * The signal of one call: aborted with a TimeoutError after `ms`, or with the caller's reason when
+ * `outer` aborts first. unlink() stops the timer and takes the listener off `outer`, so nothing stays
+ * attached to a long-lived deadline once the call is over.
  */
-function linkSignals(inner: AbortSignal, outer: AbortSignal): { signal: AbortSignal; unlink: () => void } {
+function callSignal(ms: number, outer?: AbortSignal): { signal: AbortSignal; unlink: () => void } {
   const ctl = new AbortController();
-  const fromInner = (): void => ctl.abort(inner.reason);
-  const fromOuter = (): void => ctl.abort(outer.reason);
-  if (outer.aborted) fromOuter();
-  else if (inner.aborted) fromInner();
-  inner.addEventListener('abort', fromInner, { once: true });
-  outer.addEventListener('abort', fromOuter, { once: true });
+  const timer = setTimeout(() => ctl.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')), ms);
+  const fromOuter = (): void => ctl.abort(outer?.reason);
+  if (outer?.aborted) fromOuter();
+  else outer?.addEventListener('abort', fromOuter, { once: true });
   return {
     signal: ctl.signal,
     unlink: () => {
-      inner.removeEventListener('abort', fromInner);
-      outer.removeEventListener('abort', fromOuter);
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', fromOuter);
     },
   };
 }

@@ -16,6 +16,15 @@ export function escapeStrings<T>(value: T): T {
   return (needsEscape(value) ? copyEscaped(value) : value) as T;
 }
 
+// Keys already found clean: a plan repeats the same few dozen (its own field names) on every step.
+const CLEAN_KEYS = new Set<string>();
+const cleanKey = (k: string): boolean => {
+  if (CLEAN_KEYS.has(k)) return true;
+  if (HAS_CONTROL.test(k)) return false;
+  if (CLEAN_KEYS.size < 1_000) CLEAN_KEYS.add(k);
+  return true;
+};
+
 // Plain loops: this walks every string of a plan of 100,000 steps, and finds nothing almost always.
 function needsEscape(v: unknown): boolean {
   if (typeof v === 'string') return HAS_CONTROL.test(v);
@@ -26,7 +35,7 @@ function needsEscape(v: unknown): boolean {
   }
   const o = v as Record<string, unknown>;
   for (const k in o) {
-    if (Object.hasOwn(o, k) && (HAS_CONTROL.test(k) || needsEscape(o[k]))) return true;
+    if (Object.hasOwn(o, k) && (!cleanKey(k) || needsEscape(o[k]))) return true;
   }
   return false;
 }
