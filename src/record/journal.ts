@@ -20,6 +20,14 @@ import { readRecord, writeRecord } from './record-file.js';
 const DID_SHOWN = 20;
 
 /**
+ * The fewest steps one write marks pending (see starting()); past 1,000 users with access, a tenth
+ * of them, so an apply writes its record a dozen times or so however large the org: each write costs
+ * the whole record, and one per call made a 100,000-user apply six times slower.
+ */
+const WINDOW_MIN = 100;
+const WINDOW_SHARE = 10;
+
+/**
  * Keeps the record (DESIGN §5a) while apply runs: the settings the plan started from, each call's
  * steps written down before it is made (it may land even if zpi dies during it) and the settings
  * after every call or confirmed Setup block, each time atomically. The history entry is added by
@@ -31,15 +39,25 @@ export class RecordJournal {
   #key: string;
   #section: RecordSection;
   #done: string[] = [];
+  #doneIds = new Set<string>();
   /** The plan's manual flag, printed on the pending steps. */
   #manual: boolean;
+  /** The plan's steps in apply order, and where each stands in it. */
+  #steps: readonly Step[];
+  #position: Map<string, number>;
+  /** The ids written as pending and not done since. */
+  #pending = new Set<string>();
+  /** Steps done and not yet folded into the settings (withSteps costs the whole record: once per write). */
+  #unapplied: Step[] = [];
 
-  private constructor(file: string, record: RecordFile, key: string, section: RecordSection, manual: boolean) {
+  private constructor(file: string, record: RecordFile, key: string, section: RecordSection, plan: Plan) {
     this.#file = file;
     this.#record = record;
     this.#key = key;
     this.#section = section;
-    this.#manual = manual;
+    this.#manual = plan.manual;
+    this.#steps = plan.steps;
+    this.#position = new Map(plan.steps.map((st, i) => [st.id, i]));
   }
 
   /**
@@ -58,23 +76,56 @@ export class RecordJournal {
       settings: start,
       history: previous?.history ?? [],
     };
-    return new RecordJournal(file, record, key, section, plan.manual);
+    return new RecordJournal(file, record, key, section, plan);
   }
 
   get settings(): RecordedSettings {
+    this.#fold();
     return this.#section.settings;
   }
 
+  /**
+   * Before a call: its steps must be on disk as pending (it may land even if zpi dies during it). A
+   * call whose steps an earlier write already marked costs nothing; otherwise one write records the
+   * settings so far and marks this call's steps and the plan's next ones pending, up to the window
+   * (WINDOW_MIN, or a tenth of the users the record holds). After a crash, a pending step that never
+   * ran changes nothing (the live state shows it undone, as the record does); one that landed is not
+   * taken for drift.
+   */
   starting(steps: Step[]): void {
-    this.#section = { ...this.#section, pending: steps.map((s) => printedStep(s, this.#manual)) };
+    if (steps.every((s) => this.#pending.has(s.id))) return;
+    const window = this.#window(steps);
+    this.#pending = new Set(window.map((s) => s.id));
+    this.#section = { ...this.#section, pending: window.map((s) => printedStep(s, this.#manual)) };
     this.#write();
   }
 
+  /**
+   * After a call or a confirmed Setup block. The settings move on in memory and reach the disk with
+   * the next window or finish(); a confirmed block is written at once, since on real Zoho the record
+   * is all a re-run resumes from.
+   */
   done(steps: Step[]): void {
+    this.#unapplied = this.#unapplied.concat(steps);
+    for (const s of steps) {
+      this.#done.push(s.id);
+      this.#doneIds.add(s.id);
+      this.#pending.delete(s.id);
+    }
+    if (!this.#manual) return;
     const { pending: _, ...rest } = this.#section;
-    this.#section = { ...rest, settings: withSteps(rest.settings, steps) };
-    for (const s of steps) this.#done.push(s.id);
+    this.#section = rest;
     this.#write();
+  }
+
+  /** `steps` and the plan's steps after the first of them, as many as the window holds. */
+  #window(steps: Step[]): Step[] {
+    const size = Math.max(WINDOW_MIN, steps.length, Math.ceil(this.#section.settings.users.length / WINDOW_SHARE));
+    const from = Math.min(...steps.map((s) => this.#position.get(s.id) ?? Infinity));
+    if (!Number.isFinite(from)) return steps;
+    const ids = new Set(steps.map((s) => s.id));
+    const next = this.#steps.slice(from, from + size).filter((s) => !ids.has(s.id) && !this.#doneIds.has(s.id));
+    return [...steps, ...next].slice(0, Math.max(size, steps.length));
   }
 
   /** Writes the settings with a history entry (the last of RECORD_HISTORY kept). */
@@ -94,7 +145,15 @@ export class RecordJournal {
     if (done > 0 || !plan.manual) this.finish(entry);
   }
 
+  /** The steps done since the last write, folded into the settings in apply order. */
+  #fold(): void {
+    if (this.#unapplied.length === 0) return;
+    this.#section = { ...this.#section, settings: withSteps(this.#section.settings, this.#unapplied) };
+    this.#unapplied = [];
+  }
+
   #write(): void {
+    this.#fold();
     this.#record = { ...this.#record, sections: { ...this.#record.sections, [this.#key]: this.#section } };
     writeRecord(this.#file, this.#record);
   }
