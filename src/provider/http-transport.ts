@@ -26,12 +26,17 @@ export type HttpTransport = (req: HttpRequest) => Promise<HttpAnswer>;
  * call costs a short-lived command a fifth of its CPU.
  */
 export function createHttpTransport(): HttpTransport {
+  // An idle connection is dropped after IDLE_MS (and sooner when the server's Keep-Alive says so):
+  // one kept until the server closes it fails the next request sent on it.
   const agents: Record<string, http.Agent> = {
-    'http:': new http.Agent({ keepAlive: true }),
-    'https:': new https.Agent({ keepAlive: true }),
+    'http:': new http.Agent({ keepAlive: true, timeout: IDLE_MS }),
+    'https:': new https.Agent({ keepAlive: true, timeout: IDLE_MS }),
   };
   return (req) => exchange(req, agents);
 }
+
+/** How long an idle kept-alive connection is kept (undici's default). */
+const IDLE_MS = 4_000;
 
 function exchange(req: HttpRequest, agents: Record<string, http.Agent>): Promise<HttpAnswer> {
   return new Promise<HttpAnswer>((resolve, reject) => {
@@ -72,8 +77,16 @@ function exchange(req: HttpRequest, agents: Record<string, http.Agent>): Promise
     };
     const onAbort = (): void => fail(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
+    let answered = false;
+    // A request sent on a kept-alive connection the server had just closed fails as a reset, like any
+    // other: the client's retry policy decides (one place that retries, counts and says so).
     request.on('error', fail);
+    // Closed with neither an answer nor an error (a 101, say): fail now, not at the call's timeout.
+    request.on('close', () => {
+      if (!answered) fail(Object.assign(new Error('the connection closed before an answer'), { code: 'ECONNRESET' }));
+    });
     request.on('response', (res) => {
+      answered = true;
       const status = res.statusCode ?? 0;
       const answerHeaders = {
         get(name: string): string | null {

@@ -131,8 +131,8 @@ function describeNonJson(text: string): string {
   return `non-JSON answer: ${oneLine(title ?? text.replace(/<[^>]+>/g, ' '), 120)}`;
 }
 
-const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
 // Node's certificate errors: CERT_HAS_EXPIRED, SELF_SIGNED_CERT_IN_CHAIN, UNABLE_TO_VERIFY_LEAF_SIGNATURE, …
 const TLS_CODE = /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_(GET|VERIFY|DECRYPT)|VERIFY/;
 
@@ -176,7 +176,7 @@ export function errorFromNetworkFailure(err: unknown, ctx: ErrorContext): ZohoAp
     [code, text] = [first ?? 'NETWORK_ERROR', `network failure: ${msg}`];
     // Only a socket-level failure may pass on a retry; anything else (an invalid header value, a
     // malformed URL) fails the same way every time.
-    retryable = first !== undefined && /^(E[A-Z]+|UND_ERR_\w+)$/.test(first);
+    retryable = first !== undefined && /^E[A-Z]+$/.test(first);
   }
   const redact = ctx.redact ?? ((s: string) => s);
   return new ZohoApiError(0, code, oneLine(redact(`${ctx.method} ${ctx.where} → ${code}: ${text}`), MESSAGE_MAX), retryable);

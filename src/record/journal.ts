@@ -95,9 +95,10 @@ export class RecordJournal {
   starting(steps: Step[]): void {
     if (steps.every((s) => this.#pending.has(s.id))) return;
     const window = this.#window(steps);
-    this.#pending = new Set(window.map((s) => s.id));
     this.#section = { ...this.#section, pending: window.map((s) => printedStep(s, this.#manual)) };
     this.#write();
+    // Only once it is on disk.
+    this.#pending = new Set(window.map((s) => s.id));
   }
 
   /**
@@ -115,16 +116,27 @@ export class RecordJournal {
     if (!this.#manual) return;
     const { pending: _, ...rest } = this.#section;
     this.#section = rest;
+    this.#pending.clear();
     this.#write();
   }
 
-  /** `steps` and the plan's steps after the first of them, as many as the window holds. */
+  /**
+   * `steps` and the plan's steps after the first of them, as many as the window holds. A portal or
+   * status step stands alone (a window ends before one, and one is written done before the next
+   * call): plan compares nothing else while the portal or status differs from the record, so a
+   * crash during a window that began with one would hide every other change made outside zpi.
+   */
   #window(steps: Step[]): Step[] {
+    if (steps.some(changesPortalOrStatus)) return steps;
     const size = Math.max(WINDOW_MIN, steps.length, Math.ceil(this.#section.settings.users.length / WINDOW_SHARE));
     const from = Math.min(...steps.map((s) => this.#position.get(s.id) ?? Infinity));
     if (!Number.isFinite(from)) return steps;
     const ids = new Set(steps.map((s) => s.id));
-    const next = this.#steps.slice(from, from + size).filter((s) => !ids.has(s.id) && !this.#doneIds.has(s.id));
+    const next: Step[] = [];
+    for (const s of this.#steps.slice(from, from + size)) {
+      if (changesPortalOrStatus(s)) break;
+      if (!ids.has(s.id) && !this.#doneIds.has(s.id)) next.push(s);
+    }
     return [...steps, ...next].slice(0, Math.max(size, steps.length));
   }
 
@@ -133,6 +145,7 @@ export class RecordJournal {
     const shown = did.length > DID_SHOWN ? [...did.slice(0, DID_SHOWN), `… and ${did.length - DID_SHOWN} more`] : [...did];
     const { pending: _, ...rest } = this.#section;
     this.#section = { ...rest, history: [...rest.history, { ...entry, did: shown }].slice(-RECORD_HISTORY) };
+    this.#pending.clear();
     this.#write();
   }
 
@@ -157,6 +170,11 @@ export class RecordJournal {
     this.#record = { ...this.#record, sections: { ...this.#record.sections, [this.#key]: this.#section } };
     writeRecord(this.#file, this.#record);
   }
+}
+
+/** A step after which plan compares nothing else until the record has it (see #window). */
+function changesPortalOrStatus(step: Step): boolean {
+  return step.kind === 'associate-portal' || step.kind === 'change-portal' || step.kind === 'deactivate';
 }
 
 /** The settings a plan with this record started from, as the record would hold them. */

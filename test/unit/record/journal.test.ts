@@ -92,6 +92,26 @@ describe('RecordJournal: a window of pending steps per write', () => {
     expect(versions.size).toBe(10);
   });
 
+  it('a portal step is a window of its own, written done before the next call', () => {
+    const emails = ['carol@acme.com', 'dave@acme.com'];
+    const live = liveOrg({ users: emails, integration: 'inactive' });
+    const plan = makePlan(desired({ users: emails }), live, planCtx());
+    expect(plan.steps[0]?.kind).toBe('associate-portal');
+    const file = join(dir, 'portal.state.json');
+    const journal = RecordJournal.open(file, plan, live);
+    const [portal, ...rest] = plan.steps;
+    journal.starting([portal!]);
+    const atPortal = Object.values(readRecord(file)?.sections ?? {})[0];
+    expect(atPortal?.pending?.map((s) => s.id)).toEqual([portal!.id]);
+    journal.done([portal!]);
+    journal.starting(rest);
+    const after = Object.values(readRecord(file)?.sections ?? {})[0];
+    // The portal is in the settings on disk before any user call is made; only user steps are pending.
+    expect(after?.settings.status).toBe('active');
+    expect(after?.settings.portal?.name).toBe('acme-projects');
+    expect(after?.pending?.map((s) => s.id)).toEqual(rest.map((s) => s.id));
+  });
+
   it('on real Zoho a confirmed Setup block is written at once (a re-run resumes from the record)', () => {
     const plan = manualPlan();
     const file = join(dir, 'manual.state.json');
