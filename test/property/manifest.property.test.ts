@@ -157,7 +157,9 @@ const treeMutation: fc.Arbitrary<string> = fc
         delete parent[key];
         parent[renamed] = v;
       } else if (op === 'swap') {
-        parent[key] = value;
+        // A copy: `odd`'s constants ({}, []) are shared between runs, and one swapped in twice could
+        // end up inside itself (a cycle no YAML file can hold) or carry keys from an earlier run.
+        parent[key] = structuredClone(value);
       } else if (op === 'dup' && Array.isArray(parent)) {
         parent.splice(Number(key), 0, structuredClone(parent[Number(key)]));
       } else if (op === 'wrap') {
